@@ -1,0 +1,34 @@
+# The two commands a new user needs: `make demo` and `make test`. Each installs first.
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.installed
+
+.PHONY: install demo test test-fast lint bench clean
+
+install: $(STAMP)
+
+$(STAMP): pyproject.toml
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install --quiet --upgrade pip
+	$(BIN)/pip install --quiet -e .[dev]
+	touch $(STAMP)
+
+demo: install
+	$(BIN)/retrofit demo
+
+test: install
+	$(BIN)/pytest
+
+test-fast: install
+	$(BIN)/pytest -m "not annual"
+
+lint: install
+	$(BIN)/ruff check retrofit tests bench
+	$(BIN)/ruff format --check retrofit tests bench
+
+bench: install
+	$(BIN)/python bench/overhead.py
+
+clean:
+	rm -rf $(VENV) build *.egg-info .pytest_cache
