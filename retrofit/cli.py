@@ -1,0 +1,393 @@
+"""The ``retrofit`` command line: a thin layer over the library.
+
+Errors a user can fix are one line on stderr, exit code 2 for bad input and 1 for a failed
+simulation; ``--debug`` shows the traceback. Logging is configured here and nowhere else.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import logging
+import math
+import sys
+from pathlib import Path
+
+from retrofit import __version__
+from retrofit.errors import InputError, RetrofitError, SimulationError
+
+log = logging.getLogger("retrofit")
+
+#: Where ``retrofit weather fetch`` writes and where station names are looked up.
+PROJECT_WEATHER_DIR = Path("weather")
+
+#: The demo: a bundled office on Shanghai weather, annual.
+DEMO_MODEL = "medium-office"
+DEMO_STATION = "shanghai"
+#: Short timeout of the demo's weather download [s]: the demo must not hang offline.
+DEMO_FETCH_TIMEOUT_S = 5.0
+#: Bundled TMY3 closest to Shanghai's climate (HDD18 / CDD26 measured here: Shanghai
+#: 1580 / 202, Fresno 1275 / 195, Oklahoma City 1967 / 162 °C·d; design.md).
+DEMO_FALLBACK_WEATHER = "fresno"
+
+EXAMPLES = """\
+examples:
+  retrofit models
+  retrofit weather shanghai
+  retrofit weather fetch shanghai
+  retrofit simulate medium-office --weather shanghai
+  retrofit simulate large-office --weather fresno --period 07/15-07/21 --json
+  retrofit simulate my_building.idf --weather site.epw --ddy site.ddy --out runs/mine
+  retrofit demo
+"""
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="retrofit",
+        description="Building energy simulation and retrofit evaluation on EnergyPlus.",
+        epilog=EXAMPLES,
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
+    parser.add_argument("--version", action="version", version=f"retrofit {__version__}")
+    parser.add_argument("--debug", action="store_true", help="show tracebacks and debug logs")
+    sub = parser.add_subparsers(dest="command", metavar="COMMAND")
+
+    sim = sub.add_parser(
+        "simulate",
+        help="simulate one model on one weather file; print end uses, carbon and cost",
+        description=(
+            "Prepare MODEL for the weather's site (location, design days, run period, slim "
+            "outputs), run EnergyPlus, and account energy (kWh, tce), CO2 and cost (RMB). "
+            "The input model is never modified; the prepared in.idf and EnergyPlus's outputs "
+            "stay in --out."
+        ),
+    )
+    sim.add_argument("model", help="an .idf path or a bundled model name (retrofit models)")
+    sim.add_argument(
+        "--weather",
+        required=True,
+        help="an .epw path, a bundled TMY3 name (fresno, chicago, ...) or a fetched station "
+        "(shanghai)",
+    )
+    sim.add_argument(
+        "--ddy", help="design days (default: the .ddy beside the EPW, else the EPW header)"
+    )
+    sim.add_argument(
+        "--period", default="annual", help="annual (default), design-days, or MM/DD-MM/DD"
+    )
+    sim.add_argument("--out", help="run folder (default runs/simulate/<model>-<period>)")
+    sim.add_argument("--json", action="store_true", help="print one JSON object")
+    _add_accounting_options(sim)
+    sim.add_argument("--timeout", type=float, default=3600.0, help="EnergyPlus limit [s]")
+
+    models = sub.add_parser("models", help="list the bundled prototype models")
+    models.add_argument("--json", action="store_true", help="print JSON")
+
+    weather = sub.add_parser(
+        "weather",
+        help="summarise an EPW, or fetch a station's weather",
+        description=(
+            "`retrofit weather EPW` checks an EPW and prints its location, monthly mean "
+            "dry-bulb, HDD18 and CDD26 (GB 50176-2016). `retrofit weather fetch STATION` "
+            "downloads a TMYx EPW, DDY and STAT from Climate.OneBuilding.org into weather/ "
+            "(STATION: shanghai or a WMO number)."
+        ),
+    )
+    weather.add_argument("target", help="an EPW path or name, or the word fetch")
+    weather.add_argument("station", nargs="?", help="with fetch: shanghai or a WMO number")
+    weather.add_argument("--dest", default=str(PROJECT_WEATHER_DIR), help="fetch into here")
+    weather.add_argument("--timeout", type=float, default=20.0, help="download timeout [s]")
+    weather.add_argument("--json", action="store_true", help="print JSON")
+
+    demo = sub.add_parser(
+        "demo", help="simulate a bundled office on Shanghai weather and print the summary"
+    )
+    demo.add_argument("--out", default="runs/demo", help="run folder")
+    demo.add_argument("--json", action="store_true", help="print one JSON object")
+    return parser
+
+
+def _add_accounting_options(parser: argparse.ArgumentParser) -> None:
+    from retrofit import tables
+
+    parser.add_argument(
+        "--emissions",
+        default=tables.DEFAULT_EMISSION_SET,
+        help=f"CO2 factor set (default {tables.DEFAULT_EMISSION_SET})",
+    )
+    parser.add_argument(
+        "--coal",
+        default=tables.DEFAULT_COAL_SET,
+        help=f"standard-coal factor set (default {tables.DEFAULT_COAL_SET})",
+    )
+    parser.add_argument(
+        "--tariff",
+        default=tables.DEFAULT_TARIFF,
+        help=f"electricity/gas tariff (default {tables.DEFAULT_TARIFF})",
+    )
+    parser.add_argument("--factors-file", help="TOML overriding the factor tables")
+    parser.add_argument("--tariffs-file", help="TOML overriding the tariff tables")
+
+
+# --------------------------------------------------------------------------------------------
+# Commands
+# --------------------------------------------------------------------------------------------
+
+
+def cmd_simulate(args) -> int:
+    from retrofit.simulate import Accounting, simulate
+
+    report = simulate(
+        args.model,
+        args.weather,
+        ddy=args.ddy,
+        period=args.period,
+        out_dir=args.out,
+        accounting=Accounting(
+            emissions=args.emissions,
+            coal=args.coal,
+            tariff=args.tariff,
+            factors_file=args.factors_file,
+            tariffs_file=args.tariffs_file,
+        ),
+        timeout_s=args.timeout,
+        weather_dir=PROJECT_WEATHER_DIR,
+    )
+    _print_report(report, args.json)
+    return 0
+
+
+def cmd_models(args) -> int:
+    from retrofit.library import bundled_summaries
+
+    summaries = bundled_summaries()
+    if args.json:
+        rows = [
+            {
+                "name": s.name,
+                "file": s.path.name,
+                "floor_area_m2": round(s.floor_area_m2, 1),
+                "zones": s.zones,
+                "heating": s.heating,
+                "cooling": s.cooling,
+            }
+            for s in summaries
+        ]
+        print(json.dumps(rows, indent=2, ensure_ascii=False))
+        return 0
+    print(f"{'name':30s} {'floor m2':>9s} {'zones':>5s}  heating / cooling")
+    for s in summaries:
+        print(f"{s.name:30s} {s.floor_area_m2:9.0f} {s.zones:5d}  {s.heating} / {s.cooling}")
+    print(
+        "\nDOE reference buildings (new 2004, Chicago) and ASHRAE 90.1-2019 prototypes "
+        "(-2019, Denver), from pyenergyplus-lbnl; `retrofit simulate NAME` moves them to the "
+        "weather's site."
+    )
+    return 0
+
+
+def cmd_weather(args) -> int:
+    from retrofit import weather
+
+    if args.target == "fetch":
+        if not args.station:
+            raise InputError("weather fetch: name a station (shanghai or a WMO number)")
+        paths = weather.fetch_weather(args.station, args.dest, timeout_s=args.timeout)
+        if args.json:
+            print(json.dumps([str(p) for p in paths]))
+        else:
+            for path in paths:
+                print(f"wrote {path}")
+        return 0
+    if args.station:
+        raise InputError(f"weather {args.target} {args.station}: one EPW at a time")
+    path = weather.resolve_weather(args.target, PROJECT_WEATHER_DIR)
+    summary = weather.summarize_weather(weather.read_epw(path))
+    if args.json:
+        print(json.dumps(summary, indent=2, default=str, ensure_ascii=False))
+    else:
+        print(weather.format_weather_summary(summary))
+    return 0
+
+
+def cmd_demo(args) -> int:
+    from retrofit.simulate import simulate
+
+    epw, note = demo_weather()
+    print(
+        f"demo: {DEMO_MODEL} (DOE reference office), annual, weather {epw.name} ({note})",
+        file=sys.stderr,
+    )
+    print("demo: running EnergyPlus (about 20 s) ...", file=sys.stderr)
+    report = simulate(DEMO_MODEL, epw, out_dir=args.out, weather_dir=PROJECT_WEATHER_DIR)
+    _print_report(report, args.json)
+    return 0
+
+
+def demo_weather() -> tuple[Path, str]:
+    """The demo's weather: ``weather/`` if it holds Shanghai, else a short fetch, else Fresno.
+
+    Returns the EPW path and a note saying which it is and why.
+    """
+    from retrofit import weather
+
+    try:
+        return weather.resolve_weather(DEMO_STATION, PROJECT_WEATHER_DIR), (
+            "Shanghai Hongqiao TMYx, from weather/"
+        )
+    except InputError:
+        pass
+    try:
+        paths = weather.fetch_weather(
+            DEMO_STATION, PROJECT_WEATHER_DIR, timeout_s=DEMO_FETCH_TIMEOUT_S
+        )
+        epw = next(p for p in paths if p.suffix.lower() == ".epw")
+        return epw, "Shanghai Hongqiao TMYx, just downloaded into weather/"
+    except (InputError, StopIteration) as exc:
+        reason = str(exc).split(";")[0]
+    fallback = weather.resolve_weather(DEMO_FALLBACK_WEATHER)
+    return fallback, (
+        f"Shanghai weather unavailable ({reason}); using the bundled TMY3 closest to "
+        "Shanghai's climate: Fresno HDD18/CDD26 1275/195 vs Shanghai 1580/202"
+    )
+
+
+# --------------------------------------------------------------------------------------------
+# Output
+# --------------------------------------------------------------------------------------------
+
+
+def _print_report(report, as_json: bool) -> None:
+    summary = report.summary()
+    if as_json:
+        print(json.dumps(_finite(summary), indent=2, ensure_ascii=False))
+        return
+    print(format_report(summary))
+
+
+def _finite(value):
+    """JSON has no NaN: replace non-finite floats by None, recursively."""
+    if isinstance(value, float) and not math.isfinite(value):
+        return None
+    if isinstance(value, dict):
+        return {k: _finite(v) for k, v in value.items()}
+    if isinstance(value, list):
+        return [_finite(v) for v in value]
+    return value
+
+
+FUEL_LABELS = {
+    "electricity_kwh": "electricity",
+    "natural_gas_kwh": "natural gas",
+    "district_heating_kwh": "district heat",
+    "district_cooling_kwh": "district cool",
+}
+
+
+def format_report(s: dict) -> str:
+    """Human-readable summary of :meth:`SimulationReport.summary`."""
+    lines = [
+        f"model    {s['model']}  ({s['floor_area_m2']:,.0f} m2, "
+        f"{s['conditioned_floor_area_m2']:,.0f} m2 conditioned)",
+        f"weather  {s['weather']}",
+        f"design   {s['design_days']}",
+        f"period   {s['period']}  ({', '.join(s['environments'])})",
+        "",
+    ]
+    end_uses = s["end_uses_kwh"]
+    fuels = [f for f in FUEL_LABELS if any(f in row for row in end_uses.values())]
+    if end_uses:
+        header = f"{'end use [kWh]':22s}" + "".join(f"{FUEL_LABELS[f]:>15s}" for f in fuels)
+        lines.append(header)
+        lines.append("-" * len(header))
+        for use, row in end_uses.items():
+            cells = "".join(f"{row.get(f, 0.0):15,.0f}" for f in fuels)
+            lines.append(f"{use.replace('_', ' '):22s}{cells}")
+        lines.append("-" * len(header))
+        lines.append(f"{'total':22s}" + "".join(f"{s[f]:15,.0f}" for f in fuels))
+    else:
+        lines.append("end uses: not reported for design-day runs (fuel totals below)")
+    eui = s["eui_kwh_per_m2"]
+    factors = s["emission_factors"]
+    lines += [
+        "",
+        f"electricity         {s['electricity_kwh']:14,.0f} kWh",
+        f"natural gas         {s['natural_gas_kwh']:14,.0f} kWh  ({s['natural_gas_m3']:,.0f} m3)",
+        f"district heating    {s['district_heating_kwh']:14,.0f} kWh",
+        f"district cooling    {s['district_cooling_kwh']:14,.0f} kWh",
+        f"site energy         {s['site_energy_kwh']:14,.0f} kWh  (EUI {eui:,.1f} kWh/m2)"
+        if eui is not None
+        else "",
+        f"standard coal       {s['energy_tce']:14,.2f} tce  ({s['coal_factors']['name']})",
+        f"CO2                 {s['emissions_tco2']:14,.2f} tCO2 ({factors['name']}: "
+        f"{factors['electricity_kgco2_per_kwh']} kgCO2/kWh, "
+        f"{factors['natural_gas_kgco2_per_m3']} kgCO2/m3)",
+        f"energy cost         {s['energy_cost_rmb']:14,.0f} RMB  ({s['tariff']['name']})",
+        f"peak demand         {s['peak_demand_kw']:14,.1f} kW",
+        f"unmet hours         {s['unmet_hours_heating']:8,.0f} heating, "
+        f"{s['unmet_hours_cooling']:,.0f} cooling (occupied)",
+        f"EnergyPlus          {s['energyplus_version']}: {s['warnings']} warnings, "
+        f"{s['severe_errors']} severe; {s['energyplus_runtime_s']:.1f} s "
+        f"(total {s['runtime_s']:.1f} s)",
+        f"outputs             {s['run_dir']}",
+    ]
+    if s["assumptions"]:
+        lines.append("")
+        lines.append(
+            "assumptions (unverified values; override with --factors-file/--tariffs-file):"
+        )
+        lines += [f"  - {a}" for a in s["assumptions"]]
+    return "\n".join(line for line in lines if line is not None)
+
+
+# --------------------------------------------------------------------------------------------
+# Entry point
+# --------------------------------------------------------------------------------------------
+
+COMMANDS = {
+    "simulate": cmd_simulate,
+    "models": cmd_models,
+    "weather": cmd_weather,
+    "demo": cmd_demo,
+}
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    logging.basicConfig(
+        level=logging.DEBUG if args.debug else logging.WARNING,
+        format="%(levelname)s %(name)s: %(message)s",
+    )
+    if args.command is None:
+        parser.print_help()
+        return 2
+    try:
+        return COMMANDS[args.command](args)
+    except RetrofitError as exc:
+        if args.debug:
+            raise
+        print(f"retrofit: error: {exc}", file=sys.stderr)
+        if isinstance(exc, SimulationError) and exc.excerpt:
+            for line in exc.excerpt.splitlines()[:10]:
+                print(f"  {line}", file=sys.stderr)
+        return exc.exit_code
+    except KeyboardInterrupt:
+        print("retrofit: interrupted", file=sys.stderr)
+        return 130
+    except BrokenPipeError:  # output piped into `head` and the like
+        sys.stderr.close()
+        return 0
+    except Exception as exc:  # a bug: one line, the traceback with --debug
+        if args.debug:
+            raise
+        print(
+            f"retrofit: internal error: {type(exc).__name__}: {exc} (rerun with --debug)",
+            file=sys.stderr,
+        )
+        return 1
+
+
+if __name__ == "__main__":  # pragma: no cover
+    sys.exit(main())

@@ -1,0 +1,309 @@
+"""The results edge: read ``eplusout.sql`` into pandas, translated once into glossary names.
+
+What is read (all from the SQLite output that :func:`retrofit.idf.set_outputs` requests):
+
+* annual end uses by fuel and category: ``AnnualBuildingUtilityPerformanceSummary`` / ``End Uses``
+  (weather-file runs only: EnergyPlus fills the tabular reports for weather-file periods);
+* hourly and monthly facility meters (``ReportData`` joined with ``ReportDataDictionary`` and
+  ``Time``), which also give the fuel totals of design-day runs;
+* peak electric demand: ``DemandEndUseComponentsSummary`` (the timestep peak), or the largest
+  hourly value where the table is empty;
+* unmet occupied heating and cooling hours: ``SystemSummary`` / ``Time Setpoint Not Met``;
+* total and conditioned floor area: ``AnnualBuildingUtilityPerformanceSummary`` /
+  ``Building Area``;
+* the autosized values of every component: the ``ComponentSizes`` table.
+"""
+
+from __future__ import annotations
+
+import os
+import sqlite3
+from contextlib import closing
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import pandas as pd
+
+from retrofit.errors import SimulationError
+
+#: kWh per unit of the energy units EnergyPlus writes to SQLite.
+KWH_PER_UNIT = {"J": 1 / 3.6e6, "kJ": 1 / 3.6e3, "MJ": 1 / 3.6, "GJ": 1e3 / 3.6, "kWh": 1.0}
+
+#: kW per unit of the power units EnergyPlus writes.
+KW_PER_UNIT = {"W": 1e-3, "kW": 1.0}
+
+#: EnergyPlus ABUPS fuel columns -> glossary names.
+FUEL_MAP = {
+    "Electricity": "electricity_kwh",
+    "Natural Gas": "natural_gas_kwh",
+    "Gasoline": "gasoline_kwh",
+    "Diesel": "diesel_kwh",
+    "Coal": "coal_kwh",
+    "Fuel Oil No 1": "fuel_oil_1_kwh",
+    "Fuel Oil No 2": "fuel_oil_2_kwh",
+    "Propane": "propane_kwh",
+    "Other Fuel 1": "other_fuel_1_kwh",
+    "Other Fuel 2": "other_fuel_2_kwh",
+    "District Cooling": "district_cooling_kwh",
+    "District Heating Water": "district_heating_water_kwh",
+    "District Heating Steam": "district_heating_steam_kwh",
+}
+
+#: EnergyPlus ABUPS end-use rows -> glossary names.
+END_USE_MAP = {
+    "Heating": "heating",
+    "Cooling": "cooling",
+    "Interior Lighting": "interior_lighting",
+    "Exterior Lighting": "exterior_lighting",
+    "Interior Equipment": "interior_equipment",
+    "Exterior Equipment": "exterior_equipment",
+    "Fans": "fans",
+    "Pumps": "pumps",
+    "Heat Rejection": "heat_rejection",
+    "Humidification": "humidification",
+    "Heat Recovery": "heat_recovery",
+    "Water Systems": "water_systems",
+    "Refrigeration": "refrigeration",
+    "Generators": "generators",
+}
+
+#: EnergyPlus facility meters -> glossary names (hourly and monthly tables).
+METER_MAP = {
+    "Electricity:Facility": "electricity_kwh",
+    "NaturalGas:Facility": "natural_gas_kwh",
+    "DistrictHeatingWater:Facility": "district_heating_water_kwh",
+    "DistrictHeatingSteam:Facility": "district_heating_steam_kwh",
+    "DistrictCooling:Facility": "district_cooling_kwh",
+    "ElectricityProduced:Facility": "electricity_produced_kwh",
+}
+
+#: The fuels every result reports, even when zero.
+MAIN_FUELS = (
+    "electricity_kwh",
+    "natural_gas_kwh",
+    "district_heating_kwh",
+    "district_cooling_kwh",
+)
+
+# EnergyPlus EnvironmentPeriods.EnvironmentType codes.
+_ENV_DESIGN_DAY = 1
+_ENV_WEATHER_RUN = 3
+
+
+@dataclass
+class Results:
+    """What one EnergyPlus run produced, in glossary names.
+
+    Attributes
+    ----------
+    totals_kwh : dict
+        Site energy by fuel [kWh]: ``electricity_kwh``, ``natural_gas_kwh``,
+        ``district_heating_kwh`` (water + steam), ``district_cooling_kwh``, and any other fuel
+        the model burns.
+    end_uses : DataFrame
+        End use (rows, glossary names) by fuel (columns) [kWh]; empty for design-day runs.
+    hourly : DataFrame
+        Columns ``month``, ``day``, ``hour`` (hour ending, 1..24), ``environment`` and one
+        column per metered fuel [kWh].
+    monthly : DataFrame
+        Columns ``month`` and one per metered fuel [kWh].
+    peak_demand_kw : float
+        Peak electric demand [kW] (timestep peak from the demand report when available).
+    unmet_hours_heating, unmet_hours_cooling : float
+        Occupied hours with the zone temperature outside its set-point [h] (facility total).
+    floor_area_m2, conditioned_floor_area_m2 : float
+        Total and net conditioned building area [m²].
+    component_sizes : DataFrame
+        ``component_type``, ``component_name``, ``description``, ``value``, ``units``.
+    environments : list of str
+        Names of the simulated environments (design days or the run period).
+    weather_run : bool
+        True when a weather-file period was simulated (the end-use table is then filled).
+    """
+
+    totals_kwh: dict
+    end_uses: pd.DataFrame
+    hourly: pd.DataFrame
+    monthly: pd.DataFrame
+    peak_demand_kw: float
+    unmet_hours_heating: float
+    unmet_hours_cooling: float
+    floor_area_m2: float
+    conditioned_floor_area_m2: float
+    component_sizes: pd.DataFrame
+    environments: list = field(default_factory=list)
+    weather_run: bool = True
+
+    @property
+    def site_energy_kwh(self) -> float:
+        """Site energy, all fuels [kWh]."""
+        return float(sum(self.totals_kwh.values()))
+
+
+def read_results(sql_path: str | os.PathLike) -> Results:
+    """Read an ``eplusout.sql`` written by a model prepared with :func:`retrofit.idf.prepare_model`.
+
+    Raises
+    ------
+    SimulationError
+        The file is missing or is not an EnergyPlus SQLite output.
+    """
+    sql_path = Path(sql_path)
+    if not sql_path.is_file():
+        raise SimulationError(f"{sql_path}: no EnergyPlus SQLite output")
+    try:
+        with closing(sqlite3.connect(f"file:{sql_path}?mode=ro", uri=True)) as con:
+            return _read(con)
+    except sqlite3.DatabaseError as exc:
+        raise SimulationError(f"{sql_path}: unreadable EnergyPlus SQLite output: {exc}") from exc
+
+
+def _read(con: sqlite3.Connection) -> Results:
+    envs = pd.read_sql_query(
+        "SELECT EnvironmentPeriodIndex AS idx, EnvironmentName AS name, "
+        "EnvironmentType AS type FROM EnvironmentPeriods",
+        con,
+    )
+    weather_run = bool((envs["type"] == _ENV_WEATHER_RUN).any())
+    kept = envs[envs["type"] == (_ENV_WEATHER_RUN if weather_run else _ENV_DESIGN_DAY)]
+    hourly = _meters(con, "Hourly", tuple(kept["idx"]))
+    monthly = _meters(con, "Monthly", tuple(kept["idx"]))
+    end_uses = _end_uses(con) if weather_run else pd.DataFrame()
+    if weather_run and not end_uses.empty:
+        totals = {fuel: float(end_uses[fuel].sum()) for fuel in end_uses.columns}
+    else:
+        fuels = [c for c in hourly.columns if c in METER_MAP.values()]
+        totals = {fuel: float(hourly[fuel].sum()) for fuel in fuels}
+    totals.pop("electricity_produced_kwh", None)
+    totals = _merge_district_heating(totals)
+    for fuel in MAIN_FUELS:
+        totals.setdefault(fuel, 0.0)
+    totals = {k: v for k, v in totals.items() if k in MAIN_FUELS or v != 0.0}
+
+    peak_kw = _tabular_value(
+        con, "DemandEndUseComponentsSummary", "End Uses", "Total End Uses", "Electricity"
+    )
+    peak_kw = peak_kw * KW_PER_UNIT.get(peak_kw.units, 1.0) if peak_kw is not None else 0.0
+    if (not peak_kw) and "electricity_kwh" in hourly:
+        peak_kw = float(hourly["electricity_kwh"].max())  # hourly mean of the peak hour [kW]
+    unmet_heat = _tabular_value(
+        con, "SystemSummary", "Time Setpoint Not Met", "Facility", "During Occupied Heating"
+    )
+    unmet_cool = _tabular_value(
+        con, "SystemSummary", "Time Setpoint Not Met", "Facility", "During Occupied Cooling"
+    )
+    area = _tabular_value(
+        con,
+        "AnnualBuildingUtilityPerformanceSummary",
+        "Building Area",
+        "Total Building Area",
+        "Area",
+    )
+    cond = _tabular_value(
+        con,
+        "AnnualBuildingUtilityPerformanceSummary",
+        "Building Area",
+        "Net Conditioned Building Area",
+        "Area",
+    )
+    sizes = pd.read_sql_query(
+        "SELECT CompType AS component_type, CompName AS component_name, "
+        "Description AS description, Value AS value, Units AS units FROM ComponentSizes",
+        con,
+    )
+    return Results(
+        totals_kwh=totals,
+        end_uses=end_uses,
+        hourly=hourly,
+        monthly=monthly,
+        peak_demand_kw=float(peak_kw),
+        unmet_hours_heating=float(unmet_heat or 0.0),
+        unmet_hours_cooling=float(unmet_cool or 0.0),
+        floor_area_m2=float(area or 0.0),
+        conditioned_floor_area_m2=float(cond or 0.0),
+        component_sizes=sizes,
+        environments=list(kept["name"]),
+        weather_run=weather_run,
+    )
+
+
+class _Value(float):
+    """A float that remembers the units EnergyPlus gave it."""
+
+    units: str = ""
+
+
+def _tabular_value(con, report: str, table: str, row: str, column: str) -> _Value | None:
+    found = con.execute(
+        "SELECT Value, Units FROM TabularDataWithStrings WHERE ReportName=? AND TableName=? "
+        "AND RowName=? AND ColumnName=? AND ReportForString='Entire Facility'",
+        (report, table, row, column),
+    ).fetchone()
+    if found is None:
+        return None
+    try:
+        value = _Value(float(found[0]))
+    except ValueError:
+        return None
+    value.units = found[1] or ""
+    return value
+
+
+def _end_uses(con) -> pd.DataFrame:
+    rows = con.execute(
+        "SELECT RowName, ColumnName, Units, Value FROM TabularDataWithStrings "
+        "WHERE ReportName='AnnualBuildingUtilityPerformanceSummary' AND TableName='End Uses' "
+        "AND ReportForString='Entire Facility'"
+    ).fetchall()
+    data: dict[str, dict[str, float]] = {}
+    for row, column, units, value in rows:
+        if row not in END_USE_MAP or column not in FUEL_MAP:
+            continue
+        try:
+            kwh = float(value) * KWH_PER_UNIT[units]
+        except (ValueError, KeyError):
+            continue
+        data.setdefault(FUEL_MAP[column], {})[END_USE_MAP[row]] = kwh
+    frame = pd.DataFrame(data).reindex(list(END_USE_MAP.values())).fillna(0.0)
+    water = frame.pop("district_heating_water_kwh") if "district_heating_water_kwh" in frame else 0
+    steam = frame.pop("district_heating_steam_kwh") if "district_heating_steam_kwh" in frame else 0
+    frame["district_heating_kwh"] = water + steam
+    frame = frame.loc[:, (frame != 0).any(axis=0) | frame.columns.isin(MAIN_FUELS)]
+    frame.index.name = "end_use"
+    return frame
+
+
+def _meters(con, frequency: str, environments: tuple) -> pd.DataFrame:
+    """Facility meters at ``frequency`` as one column per fuel [kWh]."""
+    if not environments:
+        return pd.DataFrame()
+    marks = ",".join("?" * len(environments))
+    data = pd.read_sql_query(
+        "SELECT d.Name AS meter, d.Units AS units, t.Month AS month, t.Day AS day, "
+        "t.Hour AS hour, t.EnvironmentPeriodIndex AS environment, r.Value AS value "
+        "FROM ReportData r JOIN ReportDataDictionary d "
+        "ON r.ReportDataDictionaryIndex = d.ReportDataDictionaryIndex "
+        "JOIN Time t ON r.TimeIndex = t.TimeIndex "
+        f"WHERE d.ReportingFrequency = ? AND t.EnvironmentPeriodIndex IN ({marks}) "
+        "AND (t.WarmupFlag IS NULL OR t.WarmupFlag = 0)",
+        con,
+        params=(frequency, *environments),
+    )
+    data = data[data["meter"].isin(METER_MAP)]
+    if data.empty:
+        return pd.DataFrame()
+    data["value"] = data["value"] * data["units"].map(KWH_PER_UNIT).fillna(1.0)
+    data["meter"] = data["meter"].map(METER_MAP)
+    keys = ["environment", "month", "day", "hour"] if frequency == "Hourly" else ["month"]
+    wide = data.pivot_table(index=keys, columns="meter", values="value", aggfunc="sum")
+    wide = wide.reset_index()
+    wide.columns.name = None
+    return wide
+
+
+def _merge_district_heating(totals: dict) -> dict:
+    totals = dict(totals)
+    water = totals.pop("district_heating_water_kwh", 0.0)
+    steam = totals.pop("district_heating_steam_kwh", 0.0)
+    totals["district_heating_kwh"] = water + steam
+    return totals

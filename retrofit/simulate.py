@@ -1,0 +1,262 @@
+"""One simulation, end to end: resolve the inputs, prepare the model, run EnergyPlus, read and
+account the results.
+
+This is the single-run orchestrator that the CLI's ``simulate`` and ``demo`` call; study runners
+fan out over the same steps.
+"""
+
+from __future__ import annotations
+
+import os
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from retrofit import tables
+from retrofit.accounting import account
+from retrofit.engine import DEFAULT_TIMEOUT_S, ErrSummary, energyplus_version, run_energyplus
+from retrofit.idf import (
+    RunPeriod,
+    load_idf,
+    needs_expand_objects,
+    parse_period,
+    prepare_model,
+    write_idf,
+)
+from retrofit.library import resolve_model
+from retrofit.results import Results, read_results
+from retrofit.weather import design_days_for, read_epw, resolve_weather
+
+#: Name of the prepared model written into the run folder.
+PREPARED_IDF = "in.idf"
+
+
+@dataclass(frozen=True)
+class Accounting:
+    """Which factor and price tables to account with (names from ``retrofit/data``).
+
+    Attributes
+    ----------
+    emissions : str
+        CO2 factor set; default ``shanghai-2022`` (沪环气〔2022〕34号: 0.42 kgCO2/kWh).
+    coal : str
+        Standard-coal set; default ``equivalent`` (GB/T 2589: 0.1229 kgce/kWh).
+    tariff : str
+        Electricity and gas prices; default ``shanghai-two-part`` (沪发改价管〔2022〕50号 periods,
+        price levels are labelled assumptions).
+    factors_file, tariffs_file : path, optional
+        A user's TOML overriding the package tables.
+    """
+
+    emissions: str = tables.DEFAULT_EMISSION_SET
+    coal: str = tables.DEFAULT_COAL_SET
+    tariff: str = tables.DEFAULT_TARIFF
+    factors_file: str | None = None
+    tariffs_file: str | None = None
+
+
+@dataclass
+class SimulationReport:
+    """Everything one run produced.
+
+    Attributes
+    ----------
+    model, weather : str
+        What the user asked for (a name or a path).
+    model_path, weather_path : Path
+        The files used.
+    design_days_source : str
+        The DDY the design days came from, or the EPW header.
+    period : RunPeriod
+    run_dir : Path
+        EnergyPlus's folder (``in.idf``, ``eplusout.sql``, ``eplusout.err``, ``eplustbl.htm``).
+    results : Results
+    accounting : dict
+        The output of :func:`retrofit.accounting.account`.
+    err : ErrSummary
+    runtime_s, energyplus_runtime_s : float
+        Wall time of the whole call and of the EnergyPlus process [s].
+    """
+
+    model: str
+    weather: str
+    model_path: Path
+    weather_path: Path
+    design_days_source: str
+    period: RunPeriod
+    run_dir: Path
+    results: Results
+    accounting: dict
+    err: ErrSummary
+    runtime_s: float
+    energyplus_runtime_s: float
+    energyplus_version: str = field(default_factory=energyplus_version)
+
+    def summary(self) -> dict:
+        """The glossary summary (what ``retrofit simulate --json`` prints)."""
+        r = self.results
+        totals = r.totals_kwh
+        site = r.site_energy_kwh
+        a = self.accounting
+        return {
+            "model": self.model,
+            "model_path": str(self.model_path),
+            "weather": str(self.weather_path),
+            "design_days": self.design_days_source,
+            "period": self.period.label,
+            "environments": r.environments,
+            "electricity_kwh": totals["electricity_kwh"],
+            "natural_gas_kwh": totals["natural_gas_kwh"],
+            "natural_gas_m3": a["natural_gas_m3"],
+            "district_heating_kwh": totals["district_heating_kwh"],
+            "district_cooling_kwh": totals["district_cooling_kwh"],
+            "other_fuels_kwh": {k: v for k, v in totals.items() if k not in _MAIN_FUEL_KEYS},
+            "site_energy_kwh": site,
+            "floor_area_m2": r.floor_area_m2,
+            "conditioned_floor_area_m2": r.conditioned_floor_area_m2,
+            "eui_kwh_per_m2": site / r.floor_area_m2 if r.floor_area_m2 else None,
+            "energy_tce": a["energy_tce"],
+            "emissions_tco2": a["emissions_tco2"],
+            "energy_cost_rmb": a["energy_cost_rmb"],
+            "electricity_cost_rmb": a["electricity_cost_rmb"],
+            "natural_gas_cost_rmb": a["natural_gas_cost_rmb"],
+            "peak_demand_kw": r.peak_demand_kw,
+            "unmet_hours_heating": r.unmet_hours_heating,
+            "unmet_hours_cooling": r.unmet_hours_cooling,
+            "end_uses_kwh": {
+                use: {fuel: float(v) for fuel, v in row.items() if v}
+                for use, row in r.end_uses.to_dict(orient="index").items()
+                if any(row.values())
+            },
+            "runtime_s": self.runtime_s,
+            "energyplus_runtime_s": self.energyplus_runtime_s,
+            "energyplus_version": self.energyplus_version,
+            "warnings": self.err.warnings,
+            "severe_errors": self.err.severe,
+            "emission_factors": a["emission_factors"],
+            "coal_factors": a["coal_factors"],
+            "tariff": a["tariff"],
+            "natural_gas_heating_value_kwh_per_m3": a["natural_gas_heating_value_kwh_per_m3"],
+            "assumptions": a["assumptions"],
+            "run_dir": str(self.run_dir),
+        }
+
+
+_MAIN_FUEL_KEYS = (
+    "electricity_kwh",
+    "natural_gas_kwh",
+    "district_heating_kwh",
+    "district_cooling_kwh",
+)
+
+
+def default_run_dir(model: str, period: RunPeriod) -> Path:
+    """``runs/simulate/<model>-<period>`` under the working folder."""
+    stem = Path(str(model)).stem if os.sep in str(model) else str(model)
+    label = period.label.replace("/", "")
+    return Path("runs") / "simulate" / f"{stem}-{label}"
+
+
+def simulate(
+    model: str | os.PathLike,
+    weather: str | os.PathLike,
+    *,
+    ddy: str | os.PathLike | None = None,
+    period: str | RunPeriod = "annual",
+    out_dir: str | os.PathLike | None = None,
+    accounting: Accounting | None = None,
+    timeout_s: float = DEFAULT_TIMEOUT_S,
+    weather_dir: str | os.PathLike | None = None,
+) -> SimulationReport:
+    """Simulate one model on one weather file and account its energy, carbon and cost.
+
+    Parameters
+    ----------
+    model : str or path
+        An IDF path or a bundled model name (``retrofit models``).
+    weather : str or path
+        An EPW path, a bundled TMY3 name, or a fetched station (``shanghai``).
+    ddy : path, optional
+        Design days; default the DDY beside the EPW, else the EPW header's design conditions.
+    period : str or RunPeriod
+        ``annual`` (default), ``design-days`` or ``MM/DD-MM/DD``.
+    out_dir : path, optional
+        Run folder; default :func:`default_run_dir`. EnergyPlus's files stay there.
+    accounting : Accounting, optional
+        Factor and tariff tables to use.
+    timeout_s : float
+        EnergyPlus wall-clock limit [s].
+    weather_dir : path, optional
+        The project's weather folder (where ``retrofit weather fetch`` puts files).
+
+    Raises
+    ------
+    InputError
+        Bad model, weather, DDY, period or table names (before anything runs).
+    SimulationError
+        EnergyPlus failed; the error carries the ``eplusout.err`` excerpt.
+    """
+    start = time.perf_counter()
+    accounting = accounting or Accounting()
+    run_period = parse_period(period) if isinstance(period, str) else period
+    # Check every input before the engine starts.
+    factor_table = tables.load_factors(accounting.factors_file)
+    tariff_table = tables.load_tariffs(accounting.tariffs_file)
+    coal = tables.coal_factors(accounting.coal, table=factor_table)
+    emissions = tables.emission_factors(accounting.emissions, table=factor_table)
+    tariff = tables.tariff(accounting.tariff, table=tariff_table)
+    heating_value = tables.natural_gas_heating_value_kwh_per_m3(table=factor_table)
+    model_path = resolve_model(model)
+    weather_path = resolve_weather(weather, weather_dir)
+    epw = read_epw(weather_path)
+    site = design_days_for(epw, ddy)
+    idf = load_idf(model_path)
+
+    prepare_model(
+        idf,
+        period=run_period,
+        location_fields=site.site_location,
+        design_days=site.design_days,
+        country=epw.location.country,
+    )
+    run_dir = Path(out_dir) if out_dir is not None else default_run_dir(str(model), run_period)
+    run_dir.mkdir(parents=True, exist_ok=True)
+    prepared = write_idf(idf, run_dir / PREPARED_IDF)
+    record = run_energyplus(
+        prepared,
+        weather_path,
+        run_dir,
+        timeout_s=timeout_s,
+        expand_objects=needs_expand_objects(idf),
+    )
+    results = read_results(record.sql_path)
+    hourly = results.hourly
+    has_hourly = not hourly.empty and "electricity_kwh" in hourly
+    totals = results.totals_kwh
+    booked = account(
+        totals["electricity_kwh"],
+        totals["natural_gas_kwh"],
+        totals["district_heating_kwh"],
+        totals["district_cooling_kwh"],
+        hourly["month"].to_numpy() if has_hourly else [],
+        hourly["hour"].to_numpy() - 1 if has_hourly else [],
+        hourly["electricity_kwh"].to_numpy() if has_hourly else [],
+        coal=coal,
+        emissions=emissions,
+        tariff=tariff,
+        heating_value_kwh_per_m3=heating_value,
+    )
+    return SimulationReport(
+        model=str(model),
+        weather=str(weather),
+        model_path=model_path,
+        weather_path=weather_path,
+        design_days_source=site.source,
+        period=run_period,
+        run_dir=run_dir,
+        results=results,
+        accounting=booked,
+        err=record.err,
+        runtime_s=time.perf_counter() - start,
+        energyplus_runtime_s=record.runtime_s,
+    )
