@@ -13,9 +13,13 @@ References
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 import numpy as np
-import pandas as pd
 from numpy.typing import ArrayLike
+
+if TYPE_CHECKING:
+    import pandas as pd
 
 #: Base temperature of heating degree-days, HDD18 [°C]. GB 50176-2016, Section 2.1 [1]_.
 HDD_BASE_C = 18.0
@@ -75,6 +79,8 @@ def daily_mean_dry_bulb_c(month: ArrayLike, day: ArrayLike, dry_bulb_c: ArrayLik
             f"month, day and dry_bulb_c differ in length: "
             f"{len(month_arr)}, {len(day_arr)}, {len(dry_bulb_arr)}"
         )
+    import pandas as pd  # imported on use: the engine starts before pandas loads
+
     frame = pd.DataFrame(
         {"month": month_arr, "day": day_arr, "dry_bulb_c": dry_bulb_arr.astype(float)}
     )
@@ -178,6 +184,8 @@ def monthly_mean_dry_bulb_c(month: ArrayLike, dry_bulb_c: ArrayLike) -> pd.Serie
         raise ValueError(
             f"month and dry_bulb_c differ in length: {len(month_arr)}, {len(dry_bulb_arr)}"
         )
+    import pandas as pd
+
     monthly = pd.Series(dry_bulb_arr).groupby(month_arr).mean()
     return monthly.reindex(MONTHS).rename("monthly_mean_dry_bulb_c")
 

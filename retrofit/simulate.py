@@ -11,10 +11,10 @@ import os
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from retrofit import tables
-from retrofit.accounting import account
-from retrofit.engine import DEFAULT_TIMEOUT_S, ErrSummary, energyplus_version, run_energyplus
+from retrofit.engine import DEFAULT_TIMEOUT_S, ErrSummary, energyplus_version, start_energyplus
 from retrofit.idf import (
     RunPeriod,
     load_idf,
@@ -24,8 +24,10 @@ from retrofit.idf import (
     write_idf,
 )
 from retrofit.library import resolve_model
-from retrofit.results import Results, read_results
 from retrofit.weather import design_days_for, read_epw, resolve_weather
+
+if TYPE_CHECKING:
+    from retrofit.results import Results
 
 #: Name of the prepared model written into the run folder.
 PREPARED_IDF = "in.idf"
@@ -150,6 +152,51 @@ _MAIN_FUEL_KEYS = (
 )
 
 
+@dataclass(frozen=True)
+class _Booking:
+    """The factor and price tables of an :class:`Accounting`, loaded and checked."""
+
+    coal: tables.CoalFactors
+    emissions: tables.EmissionFactors
+    tariff: tables.Tariff
+    heating_value_kwh_per_m3: float
+
+    @classmethod
+    def load(cls, accounting: Accounting) -> _Booking:
+        factor_table = tables.load_factors(accounting.factors_file)
+        tariff_table = tables.load_tariffs(accounting.tariffs_file)
+        return cls(
+            coal=tables.coal_factors(accounting.coal, table=factor_table),
+            emissions=tables.emission_factors(accounting.emissions, table=factor_table),
+            tariff=tables.tariff(accounting.tariff, table=tariff_table),
+            heating_value_kwh_per_m3=tables.natural_gas_heating_value_kwh_per_m3(
+                table=factor_table
+            ),
+        )
+
+    def account(self, results: Results) -> dict:
+        """Coal, CO2 and cost of ``results`` (time-of-use on the hourly electricity meter)."""
+        from retrofit.accounting import account
+
+        hourly = results.hourly
+        has_hourly = not hourly.empty and "electricity_kwh" in hourly
+        totals = results.totals_kwh
+        return account(
+            totals["electricity_kwh"],
+            totals["natural_gas_kwh"],
+            totals["district_heating_kwh"],
+            totals["district_cooling_kwh"],
+            hourly["month"].to_numpy() if has_hourly else [],
+            # EnergyPlus hours end at 1..24; the tariff takes the hour beginning, 0..23
+            hourly["hour"].to_numpy() - 1 if has_hourly else [],
+            hourly["electricity_kwh"].to_numpy() if has_hourly else [],
+            coal=self.coal,
+            emissions=self.emissions,
+            tariff=self.tariff,
+            heating_value_kwh_per_m3=self.heating_value_kwh_per_m3,
+        )
+
+
 def default_run_dir(model: str, period: RunPeriod) -> Path:
     """``runs/simulate/<model>-<period>`` under the working folder."""
     stem = Path(str(model)).stem if os.sep in str(model) else str(model)
@@ -199,53 +246,43 @@ def simulate(
     start = time.perf_counter()
     accounting = accounting or Accounting()
     run_period = parse_period(period) if isinstance(period, str) else period
-    # Check every input before the engine starts.
-    factor_table = tables.load_factors(accounting.factors_file)
-    tariff_table = tables.load_tariffs(accounting.tariffs_file)
-    coal = tables.coal_factors(accounting.coal, table=factor_table)
-    emissions = tables.emission_factors(accounting.emissions, table=factor_table)
-    tariff = tables.tariff(accounting.tariff, table=tariff_table)
-    heating_value = tables.natural_gas_heating_value_kwh_per_m3(table=factor_table)
     model_path = resolve_model(model)
     weather_path = resolve_weather(weather, weather_dir)
-    epw = read_epw(weather_path)
-    site = design_days_for(epw, ddy)
+    # The header is all a model's preparation needs; the 8760 data rows are checked while the
+    # engine starts (below), which keeps pandas and the tables off the critical path.
+    header = read_epw(weather_path, header_only=True)
+    site = design_days_for(header, ddy)
     idf = load_idf(model_path)
-
     prepare_model(
         idf,
         period=run_period,
         location_fields=site.site_location,
         design_days=site.design_days,
-        country=epw.location.country,
+        country=header.location.country,
     )
     run_dir = Path(out_dir) if out_dir is not None else default_run_dir(str(model), run_period)
     run_dir.mkdir(parents=True, exist_ok=True)
     prepared = write_idf(idf, run_dir / PREPARED_IDF)
-    record = run_energyplus(
+    running = start_energyplus(
         prepared,
         weather_path,
         run_dir,
         timeout_s=timeout_s,
         expand_objects=needs_expand_objects(idf),
+        label=f"{model_path} (run in {run_dir})",
     )
+    try:
+        read_epw(weather_path)  # every data row, range and date: an InputError stops the run
+        booking = _Booking.load(accounting)
+    except BaseException:
+        running.kill()
+        raise
+    record = running.wait()
+
+    from retrofit.results import read_results
+
     results = read_results(record.sql_path)
-    hourly = results.hourly
-    has_hourly = not hourly.empty and "electricity_kwh" in hourly
-    totals = results.totals_kwh
-    booked = account(
-        totals["electricity_kwh"],
-        totals["natural_gas_kwh"],
-        totals["district_heating_kwh"],
-        totals["district_cooling_kwh"],
-        hourly["month"].to_numpy() if has_hourly else [],
-        hourly["hour"].to_numpy() - 1 if has_hourly else [],
-        hourly["electricity_kwh"].to_numpy() if has_hourly else [],
-        coal=coal,
-        emissions=emissions,
-        tariff=tariff,
-        heating_value_kwh_per_m3=heating_value,
-    )
+    booked = booking.account(results)
     return SimulationReport(
         model=str(model),
         weather=str(weather),

@@ -32,12 +32,15 @@ import zipfile
 from dataclasses import dataclass
 from http.client import HTTPException
 from pathlib import Path, PurePosixPath
+from typing import TYPE_CHECKING
 
 import numpy as np
-import pandas as pd
 
 from retrofit import climate
 from retrofit.errors import InputError
+
+if TYPE_CHECKING:
+    import pandas as pd
 
 # --------------------------------------------------------------------------------------------
 # EPW layout [1]
@@ -207,14 +210,15 @@ class Epw:
     design_conditions : list of str
         The DESIGN CONDITIONS header fields after the keyword, raw (first: the number of design
         conditions, ``"0"`` when there are none).
-    data : pandas.DataFrame
-        One row an hour, the columns :data:`EPW_COLUMNS` (glossary names with units).
+    data : pandas.DataFrame or None
+        One row an hour, the columns :data:`EPW_COLUMNS` (glossary names with units); None
+        after a header-only read.
     """
 
     path: Path
     location: Location
     design_conditions: list[str]
-    data: pd.DataFrame
+    data: pd.DataFrame | None
 
 
 def _decode(raw: bytes) -> str:
@@ -305,6 +309,8 @@ def _check_field_counts(path: Path, data_lines: list[str]) -> None:
 
 def _to_numbers(path: Path, data: pd.DataFrame, checked: set[str]) -> None:
     """Make every non-text column numeric in place; name the first bad value."""
+    import pandas as pd
+
     labels = {check.column: check.label for check in EPW_CHECKS}
     for column in EPW_COLUMNS:
         if column in EPW_TEXT_COLUMNS:
@@ -357,6 +363,8 @@ def _check_ranges(path: Path, data: pd.DataFrame) -> None:
 
 def _check_calendar(path: Path, data: pd.DataFrame) -> None:
     """Rows must be whole days of consecutive hours 1..24, each (month, day) once."""
+    import pandas as pd
+
     n_rows = len(data)
     hour = data["hour"].to_numpy(dtype=int)
     expected_hour = np.tile(np.arange(1, HOURS_PER_DAY + 1), n_rows // HOURS_PER_DAY)
@@ -387,7 +395,7 @@ def _check_calendar(path: Path, data: pd.DataFrame) -> None:
         )
 
 
-def read_epw(path: str | os.PathLike) -> Epw:
+def read_epw(path: str | os.PathLike, *, header_only: bool = False) -> Epw:
     """Read and validate an hourly EPW weather file.
 
     Checks, each failure an :class:`~retrofit.errors.InputError` naming the file and line: the
@@ -400,6 +408,10 @@ def read_epw(path: str | os.PathLike) -> Epw:
     ----------
     path : str or os.PathLike
         The ``.epw`` file.
+    header_only : bool
+        Check and read the eight header records only (location and design conditions, all a
+        model's preparation needs) and leave ``data`` None. A single run reads the header,
+        starts EnergyPlus, then checks the data rows while the engine starts.
 
     Returns
     -------
@@ -424,6 +436,8 @@ def read_epw(path: str | os.PathLike) -> Epw:
     _check_header(path, lines)
     location = _parse_location(path, lines[0])
     design_conditions = _csv_fields(lines[1])[1:]
+    if header_only:
+        return Epw(path=path, location=location, design_conditions=design_conditions, data=None)
     data_lines = lines[EPW_HEADER_LINES:]
     blank = next((row for row, line in enumerate(data_lines) if not line.strip()), None)
     if blank is not None:
@@ -431,6 +445,8 @@ def read_epw(path: str | os.PathLike) -> Epw:
     if len(data_lines) not in EPW_ROWS_PER_YEAR:
         raise InputError(f"{path}: {len(data_lines)} data rows, expected 8760 or 8784")
     _check_field_counts(path, data_lines)
+    import pandas as pd  # imported on use: a header-only read never loads it
+
     data = pd.read_csv(
         io.StringIO("\n".join(data_lines)),
         header=None,
