@@ -76,11 +76,12 @@ def main() -> int:
                 row[f"{side}_s"] = wall
                 shutil.rmtree(out, ignore_errors=True)
             row["ratio"] = row["retrofit_s"] / row["raw_s"]
+            row["overhead_s"] = row["retrofit_s"] - row["engine_in_retrofit_s"]
             rows.append(row)
             print(
                 f"pair {i + 1}: raw energyplus {row['raw_s']:6.2f} s, retrofit simulate "
                 f"{row['retrofit_s']:6.2f} s (engine {row['engine_in_retrofit_s']:6.2f} s), "
-                f"ratio {row['ratio']:.3f}",
+                f"ratio {row['ratio']:.3f}, overhead {row['overhead_s']:.2f} s",
                 flush=True,
             )
     finally:
@@ -89,6 +90,10 @@ def main() -> int:
     raw = statistics.median(r["raw_s"] for r in rows)
     ours = statistics.median(r["retrofit_s"] for r in rows)
     ratio = statistics.median(r["ratio"] for r in rows)
+    overhead = statistics.median(r["overhead_s"] for r in rows)
+    # The engine's own run-to-run spread here is several per cent, larger than the overhead, so
+    # the Python work around the engine (wall time minus the engine process) is also reported.
+    overhead_ratio = (raw + overhead) / raw
     result = {
         "benchmark": "overhead",
         "model": args.model,
@@ -98,6 +103,8 @@ def main() -> int:
         "median_raw_s": raw,
         "median_retrofit_s": ours,
         "median_ratio": ratio,
+        "median_overhead_s": overhead,
+        "overhead_ratio": overhead_ratio,
         "target_ratio": TARGET_RATIO,
     }
     out = Path(args.out)
@@ -106,8 +113,9 @@ def main() -> int:
     verdict = "meets" if ratio <= TARGET_RATIO else "MISSES"
     print(
         f"\n{args.model}, {args.period}, {epw.name}: median raw {raw:.2f} s, retrofit "
-        f"{ours:.2f} s, ratio {ratio:.3f} ({verdict} the target <= {TARGET_RATIO}); "
-        f"wrote {out}"
+        f"{ours:.2f} s, median paired ratio {ratio:.3f} ({verdict} the target <= "
+        f"{TARGET_RATIO}); Python work around the engine {overhead:.2f} s = ratio "
+        f"{overhead_ratio:.3f} on the raw run; wrote {out}"
     )
     return 0
 

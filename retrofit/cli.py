@@ -10,6 +10,7 @@ import argparse
 import json
 import logging
 import math
+import os
 import sys
 from pathlib import Path
 
@@ -377,7 +378,6 @@ def main(argv: list[str] | None = None) -> int:
         print("retrofit: interrupted", file=sys.stderr)
         return 130
     except BrokenPipeError:  # output piped into `head` and the like
-        sys.stderr.close()
         return 0
     except Exception as exc:  # a bug: one line, the traceback with --debug
         if args.debug:
@@ -389,5 +389,22 @@ def main(argv: list[str] | None = None) -> int:
         return 1
 
 
+def run() -> None:  # pragma: no cover - exercised by the tests through `python -m`
+    """Console-script entry: :func:`main`, then exit without the interpreter's teardown.
+
+    Tearing down eppy's parsed IDD (millions of small objects) took 0.26 s of a 0.9 s overhead
+    per ``retrofit simulate`` (measured here); every output is flushed and logging shut down
+    first, and no command leaves work for ``atexit``.
+    """
+    code = main()
+    for stream in (sys.stdout, sys.stderr):
+        try:
+            stream.flush()
+        except (OSError, ValueError):  # a closed pipe: nothing more can be said
+            pass
+    logging.shutdown()
+    os._exit(code)
+
+
 if __name__ == "__main__":  # pragma: no cover
-    sys.exit(main())
+    run()

@@ -285,7 +285,8 @@ def idf_to_text(idf) -> str:
         for obj in objects:
             values = obj.obj
             names = obj.objls
-            lines = [f"{values[0]},"]
+            key = obj.objidd[0].get("idfobj", values[0]) if obj.objidd else values[0]
+            lines = [f"{key},"]
             last = len(values) - 1
             for i in range(1, len(values)):
                 end = ";" if i == last else ","
@@ -293,7 +294,7 @@ def idf_to_text(idf) -> str:
                 name = names[i] if i < len(names) else ""
                 lines.append(f"    {value}{end}  !- {name.replace('_', ' ')}")
             if last == 0:
-                lines[0] = f"{values[0]};"
+                lines[0] = f"{key};"
             out.append("\n".join(lines))
     return "\n\n".join(out) + "\n"
 

@@ -22,6 +22,7 @@ from contextlib import closing
 from dataclasses import dataclass, field
 from pathlib import Path
 
+import numpy as np
 import pandas as pd
 
 from retrofit.errors import SimulationError
@@ -273,32 +274,54 @@ def _end_uses(con) -> pd.DataFrame:
     return frame
 
 
+#: EnergyPlus ``Time.IntervalType`` codes of the reporting frequencies read here.
+_INTERVAL_TYPE = {"Hourly": 1, "Monthly": 3}
+
+
 def _meters(con, frequency: str, environments: tuple) -> pd.DataFrame:
-    """Facility meters at ``frequency`` as one column per fuel [kWh]."""
+    """Facility meters at ``frequency`` as one column per fuel [kWh].
+
+    Read meter by meter in time order with plain SQL (a pandas pivot of the joined table took
+    four times as long on an annual run).
+    """
     if not environments:
         return pd.DataFrame()
     marks = ",".join("?" * len(environments))
-    data = pd.read_sql_query(
-        "SELECT d.Name AS meter, d.Units AS units, t.Month AS month, t.Day AS day, "
-        "t.Hour AS hour, t.EnvironmentPeriodIndex AS environment, r.Value AS value "
-        "FROM ReportData r JOIN ReportDataDictionary d "
-        "ON r.ReportDataDictionaryIndex = d.ReportDataDictionaryIndex "
-        "JOIN Time t ON r.TimeIndex = t.TimeIndex "
-        f"WHERE d.ReportingFrequency = ? AND t.EnvironmentPeriodIndex IN ({marks}) "
-        "AND (t.WarmupFlag IS NULL OR t.WarmupFlag = 0)",
-        con,
-        params=(frequency, *environments),
-    )
-    data = data[data["meter"].isin(METER_MAP)]
-    if data.empty:
+    times = con.execute(
+        "SELECT TimeIndex, EnvironmentPeriodIndex, Month, Day, Hour FROM Time "
+        f"WHERE IntervalType = ? AND EnvironmentPeriodIndex IN ({marks}) "
+        "AND (WarmupFlag IS NULL OR WarmupFlag = 0) ORDER BY TimeIndex",
+        (_INTERVAL_TYPE[frequency], *environments),
+    ).fetchall()
+    if not times:
         return pd.DataFrame()
-    data["value"] = data["value"] * data["units"].map(KWH_PER_UNIT).fillna(1.0)
-    data["meter"] = data["meter"].map(METER_MAP)
-    keys = ["environment", "month", "day", "hour"] if frequency == "Hourly" else ["month"]
-    wide = data.pivot_table(index=keys, columns="meter", values="value", aggfunc="sum")
-    wide = wide.reset_index()
-    wide.columns.name = None
-    return wide
+    index, environment, month, day, hour = (np.asarray(c) for c in zip(*times, strict=True))
+    if frequency == "Hourly":
+        frame = pd.DataFrame({"environment": environment, "month": month, "day": day, "hour": hour})
+    else:
+        frame = pd.DataFrame({"month": month})
+    meters = con.execute(
+        "SELECT ReportDataDictionaryIndex, Name, Units FROM ReportDataDictionary "
+        "WHERE ReportingFrequency = ? AND IsMeter = 1",
+        (frequency,),
+    ).fetchall()
+    for dictionary_index, name, units in meters:
+        if name not in METER_MAP:
+            continue
+        rows = con.execute(
+            "SELECT TimeIndex, Value FROM ReportData WHERE ReportDataDictionaryIndex = ?",
+            (dictionary_index,),
+        ).fetchall()
+        values = np.zeros(len(index))
+        if rows:
+            when, value = (np.asarray(c) for c in zip(*rows, strict=True))
+            position = np.searchsorted(index, when)
+            inside = (position < len(index)) & (index[np.minimum(position, len(index) - 1)] == when)
+            values[position[inside]] = value[inside] * KWH_PER_UNIT.get(units, 1.0)
+        frame[METER_MAP[name]] = frame.get(METER_MAP[name], 0.0) + values
+    if frequency == "Monthly":
+        frame = frame.groupby("month", as_index=False).sum()
+    return frame
 
 
 def _merge_district_heating(totals: dict) -> dict:

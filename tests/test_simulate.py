@@ -172,3 +172,22 @@ def test_annual_small_office_on_shanghai(tmp_path, shanghai_epw):
     assert r.end_uses.loc["cooling", "electricity_kwh"] > 0
     assert r.end_uses.loc["heating"].sum() > 0
     assert summary["unmet_hours_heating"] + summary["unmet_hours_cooling"] < 300
+
+
+@pytest.mark.parametrize(
+    ("model", "plant"),
+    [
+        ("medium-office-2019", "natural_gas_kwh"),  # ASHRAE 90.1-2019: Jan/Jul periods shipped
+        ("large-hotel", "natural_gas_kwh"),  # boilers and chillers
+    ],
+)
+def test_prototypes_run_on_the_site_design_days(tmp_path, site_epw, model, plant):
+    report = simulate(model, site_epw, period="design-days", out_dir=tmp_path / "run")
+    summary = report.summary()
+    assert summary["severe_errors"] == 0
+    assert len(report.results.environments) == 2
+    winter = report.results.hourly[report.results.hourly["month"] == 1]
+    assert winter[plant].sum() > 0  # the winter design day needs heat
+    prepared = (report.run_dir / "in.idf").read_text()
+    assert prepared.count("SizingPeriod:DesignDay,") == 2
+    assert prepared.count("RunPeriod,") == 0  # design days only
