@@ -6,6 +6,28 @@ from pathlib import Path
 
 import pytest
 
+#: Keys `retrofit simulate --json` must carry (issue 2).
+REQUIRED_KEYS = {
+    "electricity_kwh",
+    "natural_gas_kwh",
+    "district_heating_kwh",
+    "district_cooling_kwh",
+    "site_energy_kwh",
+    "floor_area_m2",
+    "eui_kwh_per_m2",
+    "energy_tce",
+    "emissions_tco2",
+    "energy_cost_rmb",
+    "peak_demand_kw",
+    "unmet_hours_heating",
+    "unmet_hours_cooling",
+    "runtime_s",
+    "energyplus_version",
+    "warnings",
+    "severe_errors",
+    "emission_factors",
+}
+
 ROOT = Path(__file__).resolve().parents[1]
 SHANGHAI_STEM = "CHN_SH_Shanghai-Hongqiao.Intl.AP.583670_TMYx"
 SHANGHAI_DIRS = (ROOT / "weather", ROOT.parent / "shared" / "data" / "weather")

@@ -167,3 +167,24 @@ def test_idf_text_round_trip():
     again = idf_from_text(text)
     assert idf_to_text(again) == text
     assert len(scan_objects(text)) == sum(len(v) for v in idf.idfobjects.values())
+
+
+def test_parsed_idd_cache_is_written_then_used(tmp_path):
+    """A cold cache parses the IDD and writes it; the next process loads the same model from it."""
+    import os
+    import subprocess
+    import sys
+
+    script = (
+        "from retrofit.idf import load_idf, idf_to_text\n"
+        "from retrofit.library import resolve_model\n"
+        "print(len(idf_to_text(load_idf(resolve_model('small-office')))))\n"
+    )
+    env = {**os.environ, "XDG_CACHE_HOME": str(tmp_path)}
+    cold = subprocess.run([sys.executable, "-c", script], env=env, capture_output=True, text=True)
+    assert cold.returncode == 0, cold.stderr
+    caches = list((tmp_path / "retrofit").glob("eppy-idd-25.2-*.pickle"))
+    assert len(caches) == 1 and caches[0].stat().st_size > 1_000_000
+    warm = subprocess.run([sys.executable, "-c", script], env=env, capture_output=True, text=True)
+    assert warm.returncode == 0, warm.stderr
+    assert warm.stdout == cold.stdout

@@ -4,6 +4,7 @@ import hashlib
 import shutil
 
 import pytest
+from conftest import REQUIRED_KEYS
 from numpy.testing import assert_allclose
 
 from retrofit import tables
@@ -11,28 +12,6 @@ from retrofit.library import resolve_model
 from retrofit.simulate import simulate
 
 pytestmark = pytest.mark.energyplus
-
-#: Keys `retrofit simulate --json` must carry (issue 2).
-REQUIRED_KEYS = {
-    "electricity_kwh",
-    "natural_gas_kwh",
-    "district_heating_kwh",
-    "district_cooling_kwh",
-    "site_energy_kwh",
-    "floor_area_m2",
-    "eui_kwh_per_m2",
-    "energy_tce",
-    "emissions_tco2",
-    "energy_cost_rmb",
-    "peak_demand_kw",
-    "unmet_hours_heating",
-    "unmet_hours_cooling",
-    "runtime_s",
-    "energyplus_version",
-    "warnings",
-    "severe_errors",
-    "emission_factors",
-}
 
 
 def check_consistency(summary: dict, hourly) -> None:
