@@ -57,3 +57,21 @@ def test_failed_run_raises_with_excerpt(tmp_path):
     assert "bad.idf: EnergyPlus failed" in str(info.value)
     assert "Severe" in info.value.excerpt
     assert "\n" not in str(info.value)
+
+
+@pytest.mark.energyplus
+def test_timeout_kills_the_run(tmp_path):
+    """An annual run given one second is stopped, and says so."""
+    import time
+
+    from retrofit.idf import load_idf, parse_period, set_run_period, write_idf
+    from retrofit.library import resolve_model
+    from retrofit.weather import resolve_weather
+
+    idf = load_idf(resolve_model("small-office"))
+    set_run_period(idf, parse_period("annual"))
+    model = write_idf(idf, tmp_path / "in.idf")
+    start = time.perf_counter()
+    with pytest.raises(SimulationError, match=r"timed out after 1 s"):
+        run_energyplus(model, resolve_weather("fresno"), tmp_path / "run", timeout_s=1.0)
+    assert time.perf_counter() - start < 10
