@@ -8,13 +8,13 @@ weather and switches weather-file runs on (design.md, "Ground truths").
 
 from __future__ import annotations
 
-import math
 import os
 from collections import Counter
 from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
 
+from retrofit import geometry
 from retrofit.errors import InputError
 from retrofit.idf import read_text, scan_objects
 
@@ -203,19 +203,8 @@ def _floor_area_m2(by_type) -> float:
             continue
         # Fields after "Number of Vertices" (index 11) are x, y, z triples.
         coords = [_number(v, 0.0) for v in surface[12:]]
-        area += _polygon_area_m2(coords) * multipliers.get(zone, 1.0)
+        area += geometry.area_m2(geometry.points(coords)) * multipliers.get(zone, 1.0)
     return area
-
-
-def _polygon_area_m2(coords: list[float]) -> float:
-    """Area of a planar 3-D polygon from its flat vertex list (Newell's method) [m²]."""
-    points = [coords[i : i + 3] for i in range(0, len(coords) - 2, 3)]
-    nx = ny = nz = 0.0
-    for (x1, y1, z1), (x2, y2, z2) in zip(points, points[1:] + points[:1], strict=True):
-        nx += (y1 - y2) * (z1 + z2)
-        ny += (z1 - z2) * (x1 + x2)
-        nz += (x1 - x2) * (y1 + y2)
-    return 0.5 * math.sqrt(nx * nx + ny * ny + nz * nz)
 
 
 def _number(text: str, default: float) -> float:

@@ -1,0 +1,32 @@
+"""Retrofit measures: the API (:mod:`retrofit.measures.base`), the catalogue, and the built-ins.
+
+Importing this package registers the built-in measures.
+"""
+
+from retrofit.measures.base import (
+    MEASURES,
+    Applicability,
+    ApplyContext,
+    Measure,
+    MeasureResult,
+    NotApplicable,
+    Parameter,
+    get_measure,
+    load_user_measure,
+    make_measure,
+    register,
+)
+
+__all__ = [
+    "MEASURES",
+    "Applicability",
+    "ApplyContext",
+    "Measure",
+    "MeasureResult",
+    "NotApplicable",
+    "Parameter",
+    "get_measure",
+    "load_user_measure",
+    "make_measure",
+    "register",
+]
