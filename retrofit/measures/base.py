@@ -383,7 +383,8 @@ class UserMeasure(Measure):
         unknown = [k for k in params if k not in known and not accepts_any]
         if unknown:
             raise InputError(
-                f"measure {label}: unknown parameter {unknown[0]!r} (parameters: {', '.join(known)})"
+                f"measure {label}: unknown parameter {unknown[0]!r} "
+                f"(parameters: {', '.join(known)})"
             )
         self.params = params
 
