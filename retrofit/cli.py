@@ -39,6 +39,8 @@ examples:
   retrofit simulate medium-office --weather shanghai
   retrofit simulate large-office --weather fresno --period 07/15-07/21 --json
   retrofit simulate my_building.idf --weather site.epw --ddy site.ddy --out runs/mine
+  retrofit measures
+  retrofit apply medium-office wall_insulation --param thickness_m=0.1 --out mo-wall.idf
   retrofit demo
 """
 
@@ -100,6 +102,37 @@ def build_parser() -> argparse.ArgumentParser:
     weather.add_argument("--dest", default=str(PROJECT_WEATHER_DIR), help="fetch into here")
     weather.add_argument("--timeout", type=float, default=20.0, help="download timeout [s]")
     weather.add_argument("--json", action="store_true", help="print JSON")
+
+    measures = sub.add_parser(
+        "measures",
+        help="list the retrofit measures: parameters, defaults, cost basis, lifetime, sources",
+    )
+    measures.add_argument("name", nargs="?", help="show one measure only")
+    measures.add_argument("--catalogue", help="TOML overriding catalogue entries")
+    measures.add_argument("--json", action="store_true", help="print JSON")
+
+    apply = sub.add_parser(
+        "apply",
+        help="apply one measure to a model and write the new IDF",
+        description=(
+            "Apply MEASURE to MODEL and write the transformed model to --out (the input is "
+            "untouched). Prints the quantities touched, the capital cost from the catalogue "
+            "and the lifetime. Parameters not given take the catalogue defaults "
+            "(`retrofit measures NAME`). MEASURE may be 'file.py:function' for your own."
+        ),
+    )
+    apply.add_argument("model", help="an .idf path or a bundled model name")
+    apply.add_argument("measure", help="a measure name (retrofit measures) or file.py:function")
+    apply.add_argument(
+        "--param",
+        action="append",
+        default=[],
+        metavar="K=V",
+        help="a parameter value, e.g. --param thickness_m=0.1 (repeatable)",
+    )
+    apply.add_argument("--out", required=True, help="the new .idf")
+    apply.add_argument("--catalogue", help="TOML overriding catalogue entries")
+    apply.add_argument("--json", action="store_true", help="print JSON")
 
     demo = sub.add_parser(
         "demo", help="simulate a bundled office on Shanghai weather and print the summary"
@@ -210,6 +243,145 @@ def cmd_weather(args) -> int:
     else:
         print(weather.format_weather_summary(summary))
     return 0
+
+
+def cmd_measures(args) -> int:
+    from retrofit.measures import MEASURES, get_measure
+    from retrofit.measures.catalogue import default_catalogue, load_catalogue
+
+    catalogue = load_catalogue(args.catalogue) if args.catalogue else default_catalogue()
+    names = [args.name] if args.name else sorted(MEASURES)
+    listing = [describe_measure(get_measure(name), catalogue) for name in names]
+    if args.json:
+        print(json.dumps(listing, indent=2, ensure_ascii=False))
+        return 0
+    for item in listing:
+        print(format_measure(item))
+    return 0
+
+
+def describe_measure(cls, catalogue) -> dict:
+    """What ``retrofit measures`` shows of one measure, as data."""
+    entry = catalogue.entry(cls.name)
+    params = []
+    for p in cls.parameters:
+        default = entry.defaults.get(p.name)
+        params.append(
+            {
+                "name": p.name,
+                "description": p.description,
+                "default": default.value if default else None,
+                "source": default.source if default else "",
+                "verified": default.verified if default else True,
+                "minimum": p.minimum,
+                "maximum": p.maximum,
+                "choices": list(p.choices),
+            }
+        )
+    cost = entry.cost
+    return {
+        "name": cls.name,
+        "title": entry.title,
+        "applies_to": entry.applies_to,
+        "energyplus_objects": cls.objects,
+        "parameters": params,
+        "cost": {
+            "basis": cost.basis,
+            "unit_cost_rmb": cost.unit_cost_rmb.value,
+            "unit": cost.unit_cost_rmb.unit,
+            "source": cost.unit_cost_rmb.source,
+            "verified": cost.unit_cost_rmb.verified,
+        },
+        "lifetime_years": entry.lifetime_years.value,
+        "lifetime_source": entry.lifetime_years.source,
+        "lifetime_verified": entry.lifetime_years.verified,
+    }
+
+
+def format_measure(item: dict) -> str:
+    lines = [f"{item['name']}: {item['title']}"]
+    if item["applies_to"]:
+        lines.append(f"  applies to   {item['applies_to']}")
+    if item["energyplus_objects"]:
+        lines.append(f"  EnergyPlus   {item['energyplus_objects']}")
+    for p in item["parameters"]:
+        bounds = ""
+        if p["minimum"] is not None or p["maximum"] is not None:
+            low = "" if p["minimum"] is None else f"{p['minimum']:g}"
+            high = "" if p["maximum"] is None else f"{p['maximum']:g}"
+            bounds = f" [{low}..{high}]"
+        if p["choices"]:
+            bounds = f" [{'|'.join(p['choices'])}]"
+        lines.append(
+            f"  --param {p['name']}={p['default']}{bounds}  {p['description']}"
+            + (f"  (default: {p['source']})" if p["source"] else "")
+            + _flag(p["verified"])
+        )
+    cost = item["cost"]
+    lines.append(
+        f"  cost         {cost['unit_cost_rmb']:g} {cost['unit']} x {cost['basis']} "
+        f"({cost['source']}){_flag(cost['verified'])}"
+    )
+    lines.append(
+        f"  lifetime     {item['lifetime_years']:g} years ({item['lifetime_source']})"
+        f"{_flag(item['lifetime_verified'])}"
+    )
+    return "\n".join(lines) + "\n"
+
+
+def _flag(verified: bool) -> str:
+    return "" if verified else "  [unverified]"
+
+
+def cmd_apply(args) -> int:
+    from retrofit.idf import load_idf, write_idf
+    from retrofit.library import resolve_model
+    from retrofit.measures import make_measure
+    from retrofit.measures.catalogue import load_catalogue
+
+    params = parse_params(args.param)
+    catalogue = load_catalogue(args.catalogue) if args.catalogue else None
+    measure = make_measure(args.measure, params, catalogue=catalogue, base_dir=Path.cwd())
+    model_path = resolve_model(args.model)
+    result = measure.apply(load_idf(model_path))
+    out = write_idf(result.model, args.out)
+    capex = measure.capex_rmb(result.quantities)
+    summary = {
+        "model": str(model_path),
+        "measure": measure.name,
+        "parameters": measure.params,
+        "out": str(out),
+        "quantities": result.quantities,
+        "capex_rmb": capex,
+        "lifetime_years": measure.lifetime_years,
+        "notes": result.notes,
+        "details": result.details,
+        "assumptions": measure.assumptions(),
+    }
+    if args.json:
+        print(json.dumps(_finite(summary), indent=2, default=str, ensure_ascii=False))
+        return 0
+    print(f"{measure.name} applied to {model_path.name} -> {out}")
+    for key, value in result.quantities.items():
+        print(f"  {key:28s} {value:14,.2f}")
+    print(f"  {'capex_rmb':28s} {capex:14,.0f}")
+    print(f"  {'lifetime_years':28s} {measure.lifetime_years:14,.0f}")
+    for note in result.notes:
+        print(f"  note: {note}")
+    for line in measure.assumptions():
+        print(f"  assumption: {line}")
+    return 0
+
+
+def parse_params(pairs: list[str]) -> dict[str, str]:
+    """``["k=v", ...]`` -> dict; a malformed pair is an InputError naming it."""
+    params = {}
+    for pair in pairs:
+        key, sep, value = pair.partition("=")
+        if not sep or not key.strip():
+            raise InputError(f"--param {pair!r}: expected NAME=VALUE")
+        params[key.strip()] = value.strip()
+    return params
 
 
 def cmd_demo(args) -> int:
@@ -350,6 +522,8 @@ COMMANDS = {
     "simulate": cmd_simulate,
     "models": cmd_models,
     "weather": cmd_weather,
+    "measures": cmd_measures,
+    "apply": cmd_apply,
     "demo": cmd_demo,
 }
 
