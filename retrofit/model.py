@@ -24,7 +24,8 @@ class Zone:
     Attributes
     ----------
     multiplier : float
-        Zone multiplier times list multiplier (identical floors modelled once).
+        Zone multiplier (identical floors modelled once). ``ZoneGroup`` multipliers are not
+        applied.
     north_axis_deg : float
         Building north axis plus the zone's direction of relative north [deg].
     origin : tuple
@@ -85,8 +86,13 @@ def building_north_axis_deg(idf) -> float:
 
 
 def zones(idf) -> dict[str, Zone]:
-    """Zones by upper-case name."""
+    """Zones by upper-case name.
+
+    With world coordinates (``GlobalGeometryRules``) the zones' relative north is ignored, as
+    EnergyPlus ignores it; only the building's north axis rotates the model.
+    """
     north = building_north_axis_deg(idf)
+    world = geometry_rules(idf).world_coordinates
     out = {}
     for z in idf.idfobjects["ZONE"]:
         multiplier = _float(z.Multiplier, 1.0) or 1.0
@@ -94,29 +100,53 @@ def zones(idf) -> dict[str, Zone]:
         out[z.Name.upper()] = Zone(
             name=z.Name,
             multiplier=multiplier,
-            north_axis_deg=north + _float(z.Direction_of_Relative_North),
+            north_axis_deg=north + (0.0 if world else _float(z.Direction_of_Relative_North)),
             origin=(_float(z.X_Origin), _float(z.Y_Origin), _float(z.Z_Origin)),
             part_of_floor_area=part,
         )
     return out
 
 
-def _vertices(obj) -> tuple:
-    """Vertex coordinates of a detailed surface (fields after Number of Vertices)."""
+@dataclass(frozen=True)
+class GeometryRules:
+    """``GlobalGeometryRules``: how vertices are ordered and which coordinates they use."""
+
+    clockwise: bool = False
+    world_coordinates: bool = False
+
+
+def geometry_rules(idf) -> GeometryRules:
+    rules = idf.idfobjects["GLOBALGEOMETRYRULES"]
+    if not rules:
+        return GeometryRules()
+    rule = rules[0]
+    return GeometryRules(
+        clockwise=str(rule.Vertex_Entry_Direction).lower() == "clockwise",
+        world_coordinates=str(rule.Coordinate_System).lower() in ("world", "absolute"),
+    )
+
+
+def vertices(obj, rules: GeometryRules = GeometryRules()) -> tuple:
+    """Vertex coordinates of a detailed surface (fields after Number of Vertices), in
+    counter-clockwise order seen from outside (so the right-hand normal points outward)."""
     names = obj.fieldnames
     start = names.index("Number_of_Vertices") + 1
     coords = [v for v in obj.obj[start:] if v != ""]
-    return tuple(geometry.points(coords))
+    points = geometry.points(coords)
+    if rules.clockwise:
+        points = points[::-1]
+    return tuple(points)
 
 
 def surfaces(idf) -> list[Surface]:
     """Every ``BuildingSurface:Detailed``, with area, orientation and zone multiplier."""
     zone_map = zones(idf)
+    rules = geometry_rules(idf)
     out = []
     for key in DETAILED_SURFACE_TYPES:
         for s in idf.idfobjects[key]:
             zone = zone_map.get(str(s.Zone_Name).upper())
-            verts = _vertices(s)
+            verts = vertices(s, rules)
             if len(verts) < 3:
                 continue
             out.append(
@@ -148,6 +178,7 @@ def windows(idf) -> list[Surface]:
     The multiplier is the zone's times the window's own.
     """
     parents = {s.name.upper(): s for s in surfaces(idf)}
+    rules = geometry_rules(idf)
     out = []
     for key in WINDOW_TYPES:
         for w in idf.idfobjects[key]:
@@ -156,7 +187,7 @@ def windows(idf) -> list[Surface]:
             parent = parents.get(str(w.Building_Surface_Name).upper())
             if parent is None or parent.boundary != "outdoors":
                 continue
-            verts = _vertices(w)
+            verts = vertices(w, rules)
             if len(verts) < 3:
                 continue
             own = _float(w.Multiplier, 1.0) or 1.0
