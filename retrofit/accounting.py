@@ -14,6 +14,16 @@ any of them. The package defaults and their sources:
 * tariff ``"shanghai-two-part"``: periods and ratios of 沪发改价管〔2022〕50号 (EDS, GRID, C2);
   the price levels (flat 0.70 RMB/kWh, gas 4.21 RMB/m3) are ASSUMPTIONS.
 
+On-site generation (rooftop PV): coal, CO2 and cost apply to the electricity *purchased*, hour
+by hour (:func:`split_generation`): what the building uses of its own generation displaces
+purchases in that hour, at that hour's price. Exported electricity earns the export price
+(:class:`~retrofit.tables.ExportPrice`, package 0 RMB/kWh, an ASSUMPTION citing NDRC/NEA Doc 136,
+standards.md P3.3) and, by default, no CO2 credit: the Shanghai factor is the one for purchased
+electricity (沪环气〔2022〕34号, XNY-SH [O]), and crediting exports would count the same renewable
+electricity again for whoever buys it. ``credit_exported_co2=True`` credits exports at the grid
+factor instead. Exports are never deducted from ``energy_tce`` (GB 55015 asks for renewable
+energy to be metered separately, HLJNY [S]: the PV output is reported as ``pv_generation_kwh``).
+
 Hours: ``hour_start`` 0-23 is the hour *beginning*, local standard time. EnergyPlus reports hourly
 values at the hour's end (``Hour`` 1-24 in ``eplusout.sql``), so EnergyPlus hour ``h`` is
 ``hour_start = h - 1``.
@@ -29,7 +39,7 @@ import numpy as np
 if TYPE_CHECKING:
     from numpy.typing import ArrayLike
 
-    from retrofit.tables import CoalFactors, EmissionFactors, Tariff
+    from retrofit.tables import CoalFactors, EmissionFactors, ExportPrice, Tariff
 
 __all__ = [
     "account",
@@ -38,6 +48,7 @@ __all__ = [
     "energy_tce",
     "gas_cost_rmb",
     "natural_gas_m3",
+    "split_generation",
     "tou_period",
 ]
 
@@ -46,6 +57,11 @@ KG_PER_TONNE = 1000.0
 #: Relative tolerance within which the hourly electricity series must sum to the annual total
 #: in :func:`account` (the two come from the same EnergyPlus meter, so they agree to rounding).
 HOURLY_TOTAL_RTOL = 1e-3
+
+#: Tolerance of the hourly generation balance in :func:`split_generation` [kWh], plus the same
+#: fraction of the hour's consumption and production: the meters come from one EnergyPlus run
+#: and balance to rounding; anything larger is an inconsistent series.
+GENERATION_BALANCE_TOL_KWH = 1e-6
 
 _QUANTITY_UNITS = {
     "electricity": "kWh",
@@ -271,6 +287,71 @@ def electricity_cost_rmb(
     return float(cost.sum()), by_period
 
 
+def split_generation(
+    consumption_kwh: ArrayLike, produced_kwh: ArrayLike, exported_kwh: ArrayLike
+) -> tuple[np.ndarray, np.ndarray]:
+    """Purchased and self-consumed electricity of each hour with on-site generation.
+
+    ``self_consumed = produced - exported`` and ``purchased = consumption - self_consumed``
+    (EnergyPlus balances each timestep the same way: purchased - surplus sold = consumption -
+    produced).
+
+    Parameters
+    ----------
+    consumption_kwh : array_like
+        The building's electricity use in each hour [kWh] (``Electricity:Facility``).
+    produced_kwh : array_like
+        On-site generation after the inverter [kWh] (``ElectricityProduced:Facility``).
+    exported_kwh : array_like
+        Generation sent to the grid [kWh] (``ElectricitySurplusSold:Facility``).
+
+    Returns
+    -------
+    purchased_kwh, self_consumed_kwh : numpy.ndarray
+        [kWh], shaped like the inputs.
+
+    Raises
+    ------
+    ValueError
+        Shapes differ, a value is negative or not finite, an hour exports more than it produces
+        or self-consumes more than it uses (beyond :data:`GENERATION_BALANCE_TOL_KWH`).
+    """
+    series = {}
+    for name, values in (
+        ("consumption_kwh", consumption_kwh),
+        ("produced_kwh", produced_kwh),
+        ("exported_kwh", exported_kwh),
+    ):
+        a = np.asarray(values, dtype=float)
+        if not np.all(np.isfinite(a)):
+            raise ValueError(f"{name} has non-finite values")
+        series[name] = a
+    use, made, sold = series.values()
+    if not use.shape == made.shape == sold.shape:
+        raise ValueError(
+            f"consumption, produced and exported differ in shape: {use.shape}, {made.shape}, "
+            f"{sold.shape}"
+        )
+    tol = GENERATION_BALANCE_TOL_KWH * (1.0 + np.abs(use) + np.abs(made))
+    for name, a in series.items():
+        if np.any(a < -tol):
+            i = int(np.argmax(a < -tol))
+            raise ValueError(f"{name} is negative in hour {i}: {a[i]:.6g} kWh")
+    self_consumed = made - sold
+    purchased = use - self_consumed
+    for what, a in (
+        ("exports more than it produces", self_consumed),
+        ("self-consumes more than it uses", purchased),
+    ):
+        if np.any(a < -tol):
+            i = int(np.argmax(a < -tol))
+            raise ValueError(
+                f"hour {i} {what}: consumption {use[i]:.6g}, produced {made[i]:.6g}, "
+                f"exported {sold[i]:.6g} kWh"
+            )
+    return np.clip(purchased, 0.0, None), np.clip(self_consumed, 0.0, None)
+
+
 def gas_cost_rmb(natural_gas_m3: ArrayLike, tariff: Tariff) -> Any:
     """Natural-gas cost.
 
@@ -333,6 +414,10 @@ def account(
     emissions: EmissionFactors,
     tariff: Tariff,
     heating_value_kwh_per_m3: float,
+    hourly_produced_kwh: ArrayLike | None = None,
+    hourly_exported_kwh: ArrayLike | None = None,
+    export_price: ExportPrice | None = None,
+    credit_exported_co2: bool = False,
 ) -> dict[str, Any]:
     """Standard coal, CO2 and cost of one building-year, with the factors and assumptions used.
 
@@ -354,24 +439,45 @@ def account(
         heating and cooling prices 0 by ASSUMPTION, i.e. those costs are not counted).
     heating_value_kwh_per_m3 : float
         Gas heating value [kWh/m3]; package 9.87, GB 50189-2015 App. B.0.6 (KG, T).
+    hourly_produced_kwh, hourly_exported_kwh : array_like, optional
+        On-site generation after the inverter and the part of it exported, in the hours of
+        ``hourly_electricity_kwh`` [kWh]. Give both or neither; they need the hourly series.
+        With them, ``electricity_kwh`` and the hourly series stay the building's consumption, and
+        coal, CO2 and cost apply to the purchased electricity (:func:`split_generation`).
+    export_price : ExportPrice, optional
+        What exports earn (``retrofit.tables.export_price()``: 0 RMB/kWh, an ASSUMPTION);
+        None: 0 RMB/kWh, and ``assumptions`` says so when there are exports.
+    credit_exported_co2 : bool
+        Subtract exports x the electricity CO2 factor from ``emissions_tco2``. Default False:
+        exports earn no CO2 credit (see the module docstring).
 
     Returns
     -------
     dict
         JSON-serialisable: ``natural_gas_m3`` [m3], ``energy_tce`` [tce], ``emissions_tco2``
-        [tCO2], ``energy_cost_rmb`` (the sum of the four costs below) [RMB],
-        ``electricity_cost_rmb``, ``natural_gas_cost_rmb``, ``district_heating_cost_rmb``,
-        ``district_cooling_cost_rmb`` [RMB], ``electricity_cost_by_period`` (see
-        :func:`electricity_cost_rmb`), ``emission_factors``, ``coal_factors`` and ``tariff``
-        (the records used, with sources and verified flags),
+        [tCO2], ``energy_cost_rmb`` (the sum of the four costs below less
+        ``export_credit_rmb``) [RMB], ``electricity_cost_rmb`` (of the purchased electricity),
+        ``natural_gas_cost_rmb``, ``district_heating_cost_rmb``, ``district_cooling_cost_rmb``
+        [RMB], ``electricity_cost_by_period`` (see :func:`electricity_cost_rmb`),
+        ``electricity_purchased_kwh`` (``electricity_kwh`` - self-consumed),
+        ``electricity_self_consumed_kwh``, ``electricity_exported_kwh``, ``pv_generation_kwh``
+        (all on-site generation after the inverter) [kWh], ``export_credit_rmb`` [RMB],
+        ``export_co2_credit_tco2`` [tCO2] (all 0, and purchased = ``electricity_kwh``, without
+        generation), ``credit_exported_co2``, ``emission_factors``, ``coal_factors``, ``tariff``
+        and ``export_price`` (the records used, with sources and verified flags; ``export_price``
+        None when not given),
         ``natural_gas_heating_value_kwh_per_m3``, and ``assumptions``: one line for every
-        unverified value that entered a non-zero result.
+        unverified value or choice that entered a non-zero result.
 
     Raises
     ------
     ValueError
-        The hourly series does not sum to ``electricity_kwh``, or its arrays are malformed.
+        The hourly series does not sum to ``electricity_kwh``, or its arrays are malformed, or
+        the generation series are inconsistent (:func:`split_generation`).
     """
+    generation = hourly_produced_kwh is not None or hourly_exported_kwh is not None
+    if generation and (hourly_produced_kwh is None or hourly_exported_kwh is None):
+        raise ValueError("give both hourly_produced_kwh and hourly_exported_kwh, or neither")
     electricity = _annual(electricity_kwh, "electricity_kwh")
     gas_kwh = _annual(natural_gas_kwh, "natural_gas_kwh")
     heat = _annual(district_heating_kwh, "district_heating_kwh")
@@ -380,7 +486,10 @@ def account(
     assumptions: list[str] = []
 
     hourly = np.asarray(hourly_electricity_kwh, dtype=float)
+    purchased, self_consumed, produced, exported = electricity, 0.0, 0.0, 0.0
     if hourly.size == 0:
+        if generation:
+            raise ValueError("on-site generation needs the hourly electricity series")
         base = tariff.base_price_rmb_per_kwh
         elec_cost = electricity * base
         by_period = {"flat": {"electricity_kwh": electricity, "electricity_cost_rmb": elec_cost}}
@@ -396,13 +505,29 @@ def account(
                 f"hourly electricity sums to {total:.6g} kWh but electricity_kwh is "
                 f"{electricity:.6g} kWh (they must agree within {HOURLY_TOTAL_RTOL:.1%})"
             )
-        elec_cost, by_period = electricity_cost_rmb(hourly_month, hourly_hour_start, hourly, tariff)
+        bought = hourly
+        if generation:
+            made = np.asarray(hourly_produced_kwh, dtype=float)
+            sold = np.asarray(hourly_exported_kwh, dtype=float)
+            bought, self_hourly = split_generation(hourly, made, sold)
+            produced, exported = float(made.sum()), float(sold.sum())
+            self_consumed = float(self_hourly.sum())
+            # the annual total less self-consumption: savings are exactly self-consumed x factor
+            purchased = max(electricity - self_consumed, 0.0)
+        elec_cost, by_period = electricity_cost_rmb(hourly_month, hourly_hour_start, bought, tariff)
 
     gas_cost = gas_cost_rmb(gas_m3, tariff)
     heat_cost = heat * tariff.district_heating_price_rmb_per_kwh
     cool_cost = cool * tariff.district_cooling_price_rmb_per_kwh
 
-    amounts = {"electricity": electricity, "natural_gas": gas_m3}
+    export_rmb_per_kwh = export_price.price_rmb_per_kwh if export_price is not None else 0.0
+    export_credit = exported * export_rmb_per_kwh
+    co2_credit = 0.0
+    if credit_exported_co2:
+        co2_credit = exported * emissions.electricity_kgco2_per_kwh / KG_PER_TONNE
+
+    amounts = {"electricity": purchased + (exported if credit_exported_co2 else 0.0)}
+    amounts |= {"natural_gas": gas_m3}
     amounts |= {"district_heating": heat, "district_cooling": cool}
     used = [q for q, amount in amounts.items() if amount != 0]
     assumptions += _factor_assumptions(coal, "standard-coal", "kgce", used)
@@ -434,20 +559,59 @@ def account(
         if quantity in used:
             what = f"{quantity.replace('_', ' ')} price {price:.6g} {unit}"
             assumptions += _price_assumption(tariff, key, what)
+    if exported != 0:
+        assumptions += _export_assumptions(exported, export_price, credit_exported_co2, emissions)
 
+    co2 = emissions_tco2(purchased, gas_m3, heat, cool, factors=emissions)
     return {
         "natural_gas_m3": float(gas_m3),
-        "energy_tce": float(energy_tce(electricity, gas_m3, heat, cool, coal=coal)),
-        "emissions_tco2": float(emissions_tco2(electricity, gas_m3, heat, cool, factors=emissions)),
-        "energy_cost_rmb": float(elec_cost + gas_cost + heat_cost + cool_cost),
+        "energy_tce": float(energy_tce(purchased, gas_m3, heat, cool, coal=coal)),
+        "emissions_tco2": float(co2 - co2_credit),
+        "energy_cost_rmb": float(elec_cost + gas_cost + heat_cost + cool_cost - export_credit),
         "electricity_cost_rmb": float(elec_cost),
         "natural_gas_cost_rmb": float(gas_cost),
         "district_heating_cost_rmb": float(heat_cost),
         "district_cooling_cost_rmb": float(cool_cost),
         "electricity_cost_by_period": by_period,
+        "electricity_purchased_kwh": float(purchased),
+        "electricity_self_consumed_kwh": self_consumed,
+        "electricity_exported_kwh": exported,
+        "pv_generation_kwh": produced,
+        "export_credit_rmb": float(export_credit),
+        "export_co2_credit_tco2": float(co2_credit),
+        "credit_exported_co2": bool(credit_exported_co2),
         "emission_factors": emissions.as_dict(),
         "coal_factors": coal.as_dict(),
         "tariff": tariff.as_dict(),
+        "export_price": export_price.as_dict() if export_price is not None else None,
         "natural_gas_heating_value_kwh_per_m3": float(heating_value_kwh_per_m3),
         "assumptions": assumptions,
     }
+
+
+def _export_assumptions(
+    exported_kwh: float, price: ExportPrice | None, credit_co2: bool, emissions: EmissionFactors
+) -> list[str]:
+    """The export price's provenance and the CO2-credit choice, one line each."""
+    value = price.price_rmb_per_kwh if price is not None else 0.0
+    what = f"electricity export price {value:.6g} RMB/kWh"
+    out = []
+    if price is None:
+        out.append(f"{what}: no export price given")
+    elif price.provenance is None:
+        out.append(f"{what} has no recorded source")
+    elif not price.provenance.verified:
+        out.append(f"{what} is not verified: {price.provenance.note or price.provenance.source}")
+    factor = emissions.electricity_kgco2_per_kwh
+    if credit_co2:
+        out.append(
+            f"exported electricity {exported_kwh:.6g} kWh is credited at the grid factor "
+            f"{factor:.6g} kgCO2/kWh (choice: credit_exported_co2) and not deducted from energy_tce"
+        )
+    else:
+        out.append(
+            f"exported electricity {exported_kwh:.6g} kWh earns no CO2 credit and is not deducted "
+            f"from energy_tce (choice: the {factor:.6g} kgCO2/kWh factor is for purchased "
+            "electricity; set credit_exported_co2 to credit exports)"
+        )
+    return out

@@ -48,17 +48,26 @@ DROPPED_OUTPUT_OBJECTS = (
     "OutputControl:ReportingTolerances",
 )
 
+#: Object types (or type prefixes) whose presence means on-site generation: a model with them
+#: gets the produced / purchased / surplus-sold electricity meters.
+GENERATION_SOURCES = ("Generator:", "ElectricLoadCenter:Distribution")
+
 #: Meters requested hourly and monthly (EnergyPlus 25.2 meter names; :mod:`retrofit.results`
 #: translates them to glossary names), each with the object types whose presence makes the meter
 #: exist. A meter is requested only when the model can have it, so a prepared model earns no
-#: "invalid Key Name" warnings of ours. ``None``: always requested.
+#: "invalid Key Name" warnings of ours. ``None``: always requested. With on-site generation,
+#: ``Electricity:Facility`` stays the building's consumption; ``ElectricityProduced`` is the
+#: generators' output after the inverter, ``ElectricityPurchased`` what the grid supplies and
+#: ``ElectricitySurplusSold`` what is exported.
 METER_SOURCES = {
     "Electricity:Facility": None,
     "NaturalGas:Facility": ("NaturalGas",),
     "DistrictHeatingWater:Facility": ("DistrictHeating:Water", "ZoneHVAC:IdealLoadsAirSystem"),
     "DistrictHeatingSteam:Facility": ("DistrictHeating:Steam",),
     "DistrictCooling:Facility": ("DistrictCooling", "ZoneHVAC:IdealLoadsAirSystem"),
-    "ElectricityProduced:Facility": ("Generator:", "ElectricLoadCenter:Distribution"),
+    "ElectricityProduced:Facility": GENERATION_SOURCES,
+    "ElectricityPurchased:Facility": GENERATION_SOURCES,
+    "ElectricitySurplusSold:Facility": GENERATION_SOURCES,
 }
 
 #: Tabular reports written to SQLite. ABUPS (end uses, floor areas), demand end uses (peak

@@ -6,6 +6,9 @@ What is read (all from the SQLite output that :func:`retrofit.idf.set_outputs` r
   (weather-file runs only: EnergyPlus fills the tabular reports for weather-file periods);
 * hourly and monthly facility meters (``ReportData`` joined with ``ReportDataDictionary`` and
   ``Time``), which also give the fuel totals of design-day runs;
+* on-site generation, where the model has generators: the produced, purchased and surplus-sold
+  electricity meters (:data:`GENERATION_KEYS`), kept apart from the fuel totals (the building's
+  consumption stays ``electricity_kwh``, the ``Electricity:Facility`` meter);
 * peak electric demand: ``DemandEndUseComponentsSummary`` (the timestep peak), or the largest
   hourly value where the table is empty;
 * unmet occupied heating and cooling hours: ``SystemSummary`` / ``Time Setpoint Not Met``;
@@ -76,7 +79,17 @@ METER_MAP = {
     "DistrictHeatingSteam:Facility": "district_heating_steam_kwh",
     "DistrictCooling:Facility": "district_cooling_kwh",
     "ElectricityProduced:Facility": "electricity_produced_kwh",
+    "ElectricityPurchased:Facility": "electricity_purchased_kwh",
+    "ElectricitySurplusSold:Facility": "electricity_exported_kwh",
 }
+
+#: Glossary names of the on-site generation meters (not fuels: never in ``totals_kwh``).
+#: ``electricity_self_consumed_kwh`` = produced - exported is derived from them.
+GENERATION_KEYS = (
+    "electricity_produced_kwh",
+    "electricity_purchased_kwh",
+    "electricity_exported_kwh",
+)
 
 #: The fuels every result reports, even when zero.
 MAIN_FUELS = (
@@ -105,9 +118,12 @@ class Results:
         End use (rows, glossary names) by fuel (columns) [kWh]; empty for design-day runs.
     hourly : DataFrame
         Columns ``month``, ``day``, ``hour`` (hour ending, 1..24), ``environment`` and one
-        column per metered fuel [kWh].
+        column per metered fuel [kWh]; with on-site generation also
+        ``electricity_produced_kwh``, ``electricity_purchased_kwh``,
+        ``electricity_exported_kwh`` and ``electricity_self_consumed_kwh`` (produced -
+        exported) [kWh].
     monthly : DataFrame
-        Columns ``month`` and one per metered fuel [kWh].
+        Columns ``month`` and one per metered fuel [kWh] (and the generation columns).
     peak_demand_kw : float
         Peak electric demand [kW] (timestep peak from the demand report when available).
     unmet_hours_heating, unmet_hours_cooling : float
@@ -120,6 +136,11 @@ class Results:
         Names of the simulated environments (design days or the run period).
     weather_run : bool
         True when a weather-file period was simulated (the end-use table is then filled).
+    generation_kwh : dict
+        On-site generation over the run [kWh], from the hourly meters:
+        ``electricity_produced_kwh`` (after the inverter), ``electricity_purchased_kwh``,
+        ``electricity_exported_kwh`` and ``electricity_self_consumed_kwh``; empty when the model
+        has no generator.
     """
 
     totals_kwh: dict
@@ -134,6 +155,7 @@ class Results:
     component_sizes: pd.DataFrame
     environments: list = field(default_factory=list)
     weather_run: bool = True
+    generation_kwh: dict = field(default_factory=dict)
 
     @property
     def site_energy_kwh(self) -> float:
@@ -167,15 +189,20 @@ def _read(con: sqlite3.Connection) -> Results:
     )
     weather_run = bool((envs["type"] == _ENV_WEATHER_RUN).any())
     kept = envs[envs["type"] == (_ENV_WEATHER_RUN if weather_run else _ENV_DESIGN_DAY)]
-    hourly = _meters(con, "Hourly", tuple(kept["idx"]))
-    monthly = _meters(con, "Monthly", tuple(kept["idx"]))
+    hourly = _with_self_consumption(_meters(con, "Hourly", tuple(kept["idx"])))
+    monthly = _with_self_consumption(_meters(con, "Monthly", tuple(kept["idx"])))
     end_uses = _end_uses(con) if weather_run else pd.DataFrame()
     if weather_run and not end_uses.empty:
         totals = {fuel: float(end_uses[fuel].sum()) for fuel in end_uses.columns}
     else:
         fuels = [c for c in hourly.columns if c in METER_MAP.values()]
         totals = {fuel: float(hourly[fuel].sum()) for fuel in fuels}
-    totals.pop("electricity_produced_kwh", None)
+    for key in GENERATION_KEYS:
+        totals.pop(key, None)
+    generation = {}
+    if "electricity_produced_kwh" in hourly:
+        keys = (*GENERATION_KEYS, "electricity_self_consumed_kwh")
+        generation = {key: float(hourly[key].sum()) for key in keys if key in hourly}
     totals = _merge_district_heating(totals)
     for fuel in MAIN_FUELS:
         totals.setdefault(fuel, 0.0)
@@ -225,6 +252,7 @@ def _read(con: sqlite3.Connection) -> Results:
         component_sizes=sizes,
         environments=list(kept["name"]),
         weather_run=weather_run,
+        generation_kwh=generation,
     )
 
 
@@ -321,6 +349,15 @@ def _meters(con, frequency: str, environments: tuple) -> pd.DataFrame:
         frame[METER_MAP[name]] = frame.get(METER_MAP[name], 0.0) + values
     if frequency == "Monthly":
         frame = frame.groupby("month", as_index=False).sum()
+    return frame
+
+
+def _with_self_consumption(frame: pd.DataFrame) -> pd.DataFrame:
+    """Add ``electricity_self_consumed_kwh`` = produced - exported where both meters are read."""
+    if "electricity_produced_kwh" in frame and "electricity_exported_kwh" in frame:
+        frame["electricity_self_consumed_kwh"] = (
+            frame["electricity_produced_kwh"] - frame["electricity_exported_kwh"]
+        )
     return frame
 
 

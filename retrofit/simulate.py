@@ -47,7 +47,11 @@ class Accounting:
         Electricity and gas prices; default ``shanghai-two-part`` (沪发改价管〔2022〕50号 periods,
         price levels are labelled assumptions).
     factors_file, tariffs_file : path, optional
-        A user's TOML overriding the package tables.
+        A user's TOML overriding the package tables (the export price of on-site generation is
+        ``[electricity_export_price]`` in the tariffs).
+    credit_exported_co2 : bool
+        Credit electricity exported by on-site generation at the grid CO2 factor; default False
+        (no credit, :mod:`retrofit.accounting`).
     """
 
     emissions: str = tables.DEFAULT_EMISSION_SET
@@ -55,6 +59,7 @@ class Accounting:
     tariff: str = tables.DEFAULT_TARIFF
     factors_file: str | None = None
     tariffs_file: str | None = None
+    credit_exported_co2: bool = False
 
 
 @dataclass
@@ -122,6 +127,13 @@ class SimulationReport:
             "energy_cost_rmb": a["energy_cost_rmb"],
             "electricity_cost_rmb": a["electricity_cost_rmb"],
             "natural_gas_cost_rmb": a["natural_gas_cost_rmb"],
+            # on-site generation (zeros without it; electricity_kwh stays the consumption)
+            "electricity_produced_kwh": r.generation_kwh.get("electricity_produced_kwh", 0.0),
+            "pv_generation_kwh": a["pv_generation_kwh"],
+            "electricity_purchased_kwh": a["electricity_purchased_kwh"],
+            "electricity_self_consumed_kwh": a["electricity_self_consumed_kwh"],
+            "electricity_exported_kwh": a["electricity_exported_kwh"],
+            "export_credit_rmb": a["export_credit_rmb"],
             "peak_demand_kw": r.peak_demand_kw,
             "unmet_hours_heating": r.unmet_hours_heating,
             "unmet_hours_cooling": r.unmet_hours_cooling,
@@ -138,6 +150,7 @@ class SimulationReport:
             "emission_factors": a["emission_factors"],
             "coal_factors": a["coal_factors"],
             "tariff": a["tariff"],
+            "export_price": a["export_price"],
             "natural_gas_heating_value_kwh_per_m3": a["natural_gas_heating_value_kwh_per_m3"],
             "assumptions": a["assumptions"],
             "run_dir": str(self.run_dir),
@@ -160,6 +173,8 @@ class _Booking:
     emissions: tables.EmissionFactors
     tariff: tables.Tariff
     heating_value_kwh_per_m3: float
+    export_price: tables.ExportPrice = field(default_factory=tables.ExportPrice)
+    credit_exported_co2: bool = False
 
     @classmethod
     def load(cls, accounting: Accounting) -> _Booking:
@@ -172,14 +187,25 @@ class _Booking:
             heating_value_kwh_per_m3=tables.natural_gas_heating_value_kwh_per_m3(
                 table=factor_table
             ),
+            export_price=tables.export_price(table=tariff_table),
+            credit_exported_co2=accounting.credit_exported_co2,
         )
 
     def account(self, results: Results) -> dict:
-        """Coal, CO2 and cost of ``results`` (time-of-use on the hourly electricity meter)."""
+        """Coal, CO2 and cost of ``results`` (time-of-use on the hourly electricity meter; with
+        on-site generation, on the electricity purchased hour by hour)."""
         from retrofit.accounting import account
 
         hourly = results.hourly
         has_hourly = not hourly.empty and "electricity_kwh" in hourly
+        produced = exported = None
+        if has_hourly and "electricity_produced_kwh" in hourly:
+            produced = hourly["electricity_produced_kwh"].to_numpy()
+            exported = (
+                hourly["electricity_exported_kwh"].to_numpy()
+                if "electricity_exported_kwh" in hourly
+                else produced * 0.0
+            )
         totals = results.totals_kwh
         return account(
             totals["electricity_kwh"],
@@ -194,6 +220,10 @@ class _Booking:
             emissions=self.emissions,
             tariff=self.tariff,
             heating_value_kwh_per_m3=self.heating_value_kwh_per_m3,
+            hourly_produced_kwh=produced,
+            hourly_exported_kwh=exported,
+            export_price=self.export_price,
+            credit_exported_co2=self.credit_exported_co2,
         )
 
 

@@ -10,11 +10,15 @@ records that the pure functions of :mod:`retrofit.accounting` take as arguments:
   (``"shanghai-2022"``, the default, ``"national-2022"``, ``"national-2023"``,
   ``"east-china-2022"``, ``"east-china-2023"``, ``"carbon-market-2022"``);
 * :class:`Tariff` -- a time-of-use electricity tariff with the gas and district-energy prices, by
-  name (``"shanghai-two-part"``, the default, ``"shanghai-single-part"``, ``"flat"``).
+  name (``"shanghai-two-part"``, the default, ``"shanghai-single-part"``, ``"flat"``);
+* :class:`ExportPrice` -- what electricity exported by on-site generation earns (one price for
+  every tariff: under NDRC/NEA Doc 136 (2025) it is a market price, not part of the purchase
+  tariff).
 
 Every number carries its provenance (:class:`Provenance`: the source key of
 ``shared/docs/standards.md``, the confidence tag and a ``verified`` flag). The tariff price levels,
-the gas price and the district-cooling factor are assumptions (``verified = false``); see the
+the gas price, the export price and the district-cooling factor are assumptions
+(``verified = false``); see the
 comments in the TOML files.
 
 Examples
@@ -51,12 +55,14 @@ __all__ = [
     "PERIODS",
     "CoalFactors",
     "EmissionFactors",
+    "ExportPrice",
     "Provenance",
     "Tariff",
     "coal_factors",
     "coal_set_names",
     "emission_factors",
     "emission_set_names",
+    "export_price",
     "load_factors",
     "load_tariffs",
     "natural_gas_heating_value_kwh_per_m3",
@@ -106,6 +112,9 @@ _COP_UNITS = {"W/W": ("-", 1.0), "-": ("-", 1.0)}
 _ELECTRICITY_PRICE_UNITS = {"RMB/kWh": ("kWh", 1.0)}
 _GAS_PRICE_UNITS = {"RMB/m3": ("m3", 1.0)}
 _RATIO_UNITS = {"-": ("-", 1.0)}
+
+#: Top-level entry of ``tariffs.toml`` with the export price (optional in a hand-built table).
+EXPORT_PRICE_KEY = "electricity_export_price"
 
 _ENTRY_FIELDS = ("value", "unit", "source", "tag", "verified", "note")
 _STRUCTURE_FIELDS = ("source", "tag", "verified", "note")
@@ -341,6 +350,34 @@ class Tariff:
         }
 
 
+@dataclass(frozen=True)
+class ExportPrice:
+    """What on-site generation earns for the electricity it exports to the grid.
+
+    Parameters
+    ----------
+    price_rmb_per_kwh : float
+        [RMB/kWh]; package: 0, an ASSUMPTION. Under NDRC/NEA Doc 136 (2025-02-09) new-energy
+        output enters the market and projects connected after 2025-06-01 get market or
+        competitive prices (standards.md P3.3, nengpower.com, Q B); no Shanghai distributed-PV
+        export price was read. Zero credits exports with nothing.
+    provenance : Provenance or None
+        None when the table has no export-price entry.
+    """
+
+    price_rmb_per_kwh: float = 0.0
+    provenance: Provenance | None = None
+
+    def __post_init__(self) -> None:
+        if not (math.isfinite(self.price_rmb_per_kwh) and self.price_rmb_per_kwh >= 0):
+            raise ValueError("export price must be finite and >= 0")
+
+    def as_dict(self) -> dict[str, Any]:
+        """Return a plain, JSON-serialisable dict."""
+        prov = self.provenance.as_dict() if self.provenance is not None else None
+        return {"price_rmb_per_kwh": float(self.price_rmb_per_kwh), "provenance": prov}
+
+
 def _check_finite(record: Any) -> None:
     for name, value in vars(record).items():
         if name.endswith(("_per_kwh", "_per_m3")) and not math.isfinite(value):
@@ -468,6 +505,23 @@ def tariff(name: str = DEFAULT_TARIFF, *, table: Mapping | None = None) -> Tarif
         Unknown name (the message lists the valid ones).
     """
     return _pick(_tariffs(table), name, "tariff", "tariffs")
+
+
+def export_price(*, table: Mapping | None = None) -> ExportPrice:
+    """Return the price exported electricity earns (``electricity_export_price`` in the tariffs).
+
+    Parameters
+    ----------
+    table : mapping, optional
+        Tables from :func:`load_tariffs`; default the package tables (0 RMB/kWh, an ASSUMPTION
+        citing NDRC/NEA Doc 136, standards.md P3.3). A table without the entry gives 0 RMB/kWh
+        with no provenance.
+    """
+    doc = _package(TARIFFS_FILE)[0] if table is None else table
+    errors = _Errors()
+    price = _parse_export_price(doc, errors)
+    _raise(errors, "tariffs table", None, None)
+    return price
 
 
 def natural_gas_heating_value_kwh_per_m3(*, table: Mapping | None = None) -> float:
@@ -850,8 +904,9 @@ def _parse_tariffs(doc: Mapping, errors: _Errors) -> dict[str, Tariff]:
         "district_heating_price": _ELECTRICITY_PRICE_UNITS,
         "district_cooling_price": _ELECTRICITY_PRICE_UNITS,
     }
-    doc = _table(doc, (), errors, ("schema_version", *prices, "tariffs"))
+    doc = _table(doc, (), errors, ("schema_version", *prices, EXPORT_PRICE_KEY, "tariffs"))
     _schema_version(doc, errors)
+    _parse_export_price(doc, errors)  # checked with the rest; read by export_price()
     shared: dict[str, tuple[Provenance, float]] = {}
     for name, units in prices.items():
         if name not in doc:
@@ -869,6 +924,16 @@ def _parse_tariffs(doc: Mapping, errors: _Errors) -> dict[str, Tariff]:
         if built is not None and len(shared) == len(prices):
             out[name] = built
     return out
+
+
+def _parse_export_price(doc: Mapping, errors: _Errors) -> ExportPrice:
+    if not isinstance(doc, Mapping) or EXPORT_PRICE_KEY not in doc:
+        return ExportPrice()
+    key = (EXPORT_PRICE_KEY,)
+    checked = _entry(doc[EXPORT_PRICE_KEY], key, errors, _ELECTRICITY_PRICE_UNITS, 0.0)
+    if not checked:
+        return ExportPrice()
+    return ExportPrice(price_rmb_per_kwh=checked[2], provenance=checked[0])
 
 
 def _parse_tariff(

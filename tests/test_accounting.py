@@ -305,3 +305,130 @@ def test_account_flags_factors_without_provenance():
     result = run_account((1.0, 0.0, 0.0, 0.0), emissions=bare, tariff=FLAT)
     expected = "CO2 factor for electricity 0.5 kgCO2/kWh (set 'bare') has no recorded source"
     assert expected in result["assumptions"]
+
+
+# ------------------------------------------------------------------------------ on-site generation
+
+
+def test_split_generation_hand_computed():
+    # hour 1: no sun; hour 2: 4 kWh made, all used; hour 3: 15 made, 10 used, 5 exported
+    purchased, self_consumed = accounting.split_generation([10, 10, 10], [0, 4, 15], [0, 0, 5])
+    assert_allclose(self_consumed, [0, 4, 10], rtol=1e-12)
+    assert_allclose(purchased, [10, 6, 0], rtol=1e-12)
+
+
+@pytest.mark.parametrize(
+    ("produced", "exported", "message"),
+    [
+        ([5.0, 5.0], [6.0, 0.0], "hour 0 exports more than it produces"),
+        ([5.0, 15.0], [0.0, 0.0], "hour 1 self-consumes more than it uses"),
+        ([5.0, -1.0], [0.0, 0.0], "produced_kwh is negative in hour 1"),
+        ([5.0], [0.0], "differ in shape"),
+    ],
+)
+def test_split_generation_refuses_inconsistent_series(produced, exported, message):
+    with pytest.raises(ValueError, match=message):
+        accounting.split_generation([10.0, 10.0], produced, exported)
+
+
+# A July day (DAY_KWH: 1 kWh in the hour starting 00:00 ... 24 kWh in 23:00, 300 kWh) with PV
+# making 20 kWh in each hour 08-16 (160 kWh). In those hours the building uses 9 ... 16 kWh, all of
+# it from the PV: self-consumed 9 + ... + 16 = 100 kWh, exported 11 + 10 + ... + 4 = 60 kWh,
+# purchased 300 - 100 = 200 kWh.
+# July prices / base: 08-12 peak 1.8, 12-14 critical 2.25, 14-15 peak 1.8, 15-16 flat 1.0, so the
+# self-consumption displaces 0.70 x ((9 + 10 + 11 + 12 + 15) x 1.8 + (13 + 14) x 2.25 + 16)
+# = 0.70 x 179.35 = 125.545 RMB of the day's 270.585: purchases cost 145.04 RMB. Check by period:
+# peak 117 - 57 = 60, flat 88 - 16 = 72, valley 68, critical 0:
+# 0.70 x (60 x 1.8 + 72 + 68 x 0.4) = 145.04.
+PV_DAY_KWH = np.where((HOURS >= 8) & (HOURS < 16), 20.0, 0.0)
+EXPORT_DAY_KWH = np.maximum(PV_DAY_KWH - DAY_KWH, 0.0)
+
+
+def run_with_pv(**kwargs):
+    month, hour, kwh = day(7)
+    return accounting.account(
+        300.0,
+        0.0,
+        0.0,
+        0.0,
+        month,
+        hour,
+        kwh,
+        coal=COAL,
+        emissions=CO2,
+        tariff=TWO_PART,
+        heating_value_kwh_per_m3=9.87,
+        hourly_produced_kwh=PV_DAY_KWH,
+        hourly_exported_kwh=EXPORT_DAY_KWH,
+        **kwargs,
+    )
+
+
+def test_account_with_pv_charges_purchases_hour_by_hour():
+    assert EXPORT_DAY_KWH.sum() == 60.0
+    result = run_with_pv(export_price=tables.export_price())
+    assert_allclose(result["pv_generation_kwh"], 160.0, rtol=1e-12)
+    assert_allclose(result["electricity_self_consumed_kwh"], 100.0, rtol=1e-12)
+    assert_allclose(result["electricity_exported_kwh"], 60.0, rtol=1e-12)
+    assert_allclose(result["electricity_purchased_kwh"], 200.0, rtol=1e-12)
+    assert_allclose(result["energy_tce"], 200 * 0.1229 / 1000, rtol=1e-12)
+    assert_allclose(result["emissions_tco2"], 200 * 0.42 / 1000, rtol=1e-12)  # no export credit
+    assert_allclose(result["electricity_cost_rmb"], 145.04, rtol=1e-12)
+    assert_allclose(result["energy_cost_rmb"], 145.04, rtol=1e-12)  # exports earn 0 RMB/kWh
+    assert result["export_credit_rmb"] == 0.0
+    by_period = result["electricity_cost_by_period"]
+    assert by_period["critical"]["electricity_kwh"] == 0.0
+    assert_allclose(by_period["peak"]["electricity_kwh"], 60.0)
+    assert_allclose(by_period["flat"]["electricity_kwh"], 72.0)
+    text = " | ".join(result["assumptions"])
+    assert "electricity export price 0 RMB/kWh is not verified: ASSUMPTION" in text
+    assert "Doc 136" in text
+    assert "exported electricity 60 kWh earns no CO2 credit" in text
+    assert result["export_price"]["provenance"]["verified"] is False
+    json.dumps(result)
+
+
+def test_account_with_pv_export_price_and_co2_credit():
+    paid = tables.ExportPrice(0.35, _verified(0.35, "RMB/kWh"))
+    result = run_with_pv(export_price=paid, credit_exported_co2=True)
+    assert_allclose(result["export_credit_rmb"], 60 * 0.35, rtol=1e-12)
+    assert_allclose(result["energy_cost_rmb"], 145.04 - 21.0, rtol=1e-12)
+    # 200 kWh bought less 60 kWh exported, at 0.42 kgCO2/kWh: 0.0588 t
+    assert_allclose(result["export_co2_credit_tco2"], 60 * 0.42 / 1000, rtol=1e-12)
+    assert_allclose(result["emissions_tco2"], (200 - 60) * 0.42 / 1000, rtol=1e-12)
+    assert_allclose(result["energy_tce"], 200 * 0.1229 / 1000, rtol=1e-12)  # never credited
+    text = " | ".join(result["assumptions"])
+    assert "export price" not in text  # verified here
+    assert "credited at the grid factor 0.42 kgCO2/kWh (choice: credit_exported_co2)" in text
+
+
+def test_account_without_generation_reports_zeros_and_purchases_equal_use():
+    result = run_account((300.0, 0.0, 0.0, 0.0), day(7))
+    assert result["electricity_purchased_kwh"] == 300.0
+    for key in (
+        "electricity_self_consumed_kwh",
+        "electricity_exported_kwh",
+        "pv_generation_kwh",
+        "export_credit_rmb",
+        "export_co2_credit_tco2",
+    ):
+        assert result[key] == 0.0
+    assert result["export_price"] is None
+    assert not any("export" in a for a in result["assumptions"])
+
+
+def test_account_generation_needs_both_series_and_the_hourly_use():
+    common = {"coal": COAL, "emissions": CO2, "tariff": TWO_PART, "heating_value_kwh_per_m3": 9.87}
+    with pytest.raises(ValueError, match="give both"):
+        accounting.account(300.0, 0.0, 0.0, 0.0, *day(7), hourly_produced_kwh=PV_DAY_KWH, **common)
+    with pytest.raises(ValueError, match="needs the hourly electricity series"):
+        accounting.account(
+            300.0,
+            0.0,
+            0.0,
+            0.0,
+            *NO_HOURS,
+            hourly_produced_kwh=[],
+            hourly_exported_kwh=[],
+            **common,
+        )

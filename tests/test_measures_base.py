@@ -206,6 +206,8 @@ def test_every_registered_measure_has_a_catalogue_entry():
     from retrofit.measures.catalogue import default_catalogue
 
     catalogue = default_catalogue()
+    assert {"wall_insulation", "roof_insulation", "window_replacement", "led_lighting",
+            "infiltration_reduction", "rooftop_pv"} <= set(MEASURES)  # fmt: skip
     for name, cls in MEASURES.items():
         entry = catalogue.entry(name)
         assert entry.lifetime_years.value > 0

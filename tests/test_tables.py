@@ -363,3 +363,28 @@ def test_package_set_broken_by_an_override_names_both_files(tmp_path):
     assert "factors.toml (merged with " in message
     assert "emissions.sets.shanghai-2022.natural_gas" in message
     assert "needs a factor per m3" in message
+
+
+EXPORT_PRICE = """
+[electricity_export_price]
+value = {value}
+unit = "RMB/kWh"
+source = "grid-connection agreement 2025"
+tag = "user"
+verified = true
+"""
+
+
+def test_export_price_is_a_flagged_assumption_a_user_overrides(tmp_path):
+    price = tables.export_price()
+    assert price.price_rmb_per_kwh == 0.0
+    assert price.provenance.verified is False
+    assert "Doc 136" in price.provenance.note  # standards.md P3.3
+    path = tmp_path / "tariffs.toml"
+    path.write_text(EXPORT_PRICE.format(value=0.3), encoding="utf-8")
+    table = tables.load_tariffs(path)
+    mine = tables.export_price(table=table)
+    assert mine.price_rmb_per_kwh == 0.3 and mine.provenance.verified
+    assert tables.tariff(table=table).base_price_rmb_per_kwh == 0.70  # tariffs untouched
+    message = _error(tmp_path, EXPORT_PRICE.format(value=-0.1), tables.load_tariffs)
+    assert "electricity_export_price.value: must be >= 0" in message

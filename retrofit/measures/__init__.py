@@ -3,6 +3,8 @@
 Importing this package registers the built-in measures.
 """
 
+# The built-in measures register themselves on import.
+from retrofit.measures import envelope, infiltration, lighting, pv  # noqa: F401
 from retrofit.measures.base import (
     MEASURES,
     Applicability,
