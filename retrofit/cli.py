@@ -160,6 +160,11 @@ def _add_accounting_options(parser: argparse.ArgumentParser) -> None:
         default=tables.DEFAULT_TARIFF,
         help=f"electricity/gas tariff (default {tables.DEFAULT_TARIFF})",
     )
+    parser.add_argument(
+        "--credit-exported-co2",
+        action="store_true",
+        help="credit electricity exported by on-site PV at the grid CO2 factor (default: no)",
+    )
     parser.add_argument("--factors-file", help="TOML overriding the factor tables")
     parser.add_argument("--tariffs-file", help="TOML overriding the tariff tables")
 
@@ -184,6 +189,7 @@ def cmd_simulate(args) -> int:
             tariff=args.tariff,
             factors_file=args.factors_file,
             tariffs_file=args.tariffs_file,
+            credit_exported_co2=args.credit_exported_co2,
         ),
         timeout_s=args.timeout,
         weather_dir=PROJECT_WEATHER_DIR,
@@ -497,6 +503,16 @@ def format_report(s: dict) -> str:
         f"{factors['electricity_kgco2_per_kwh']} kgCO2/kWh, "
         f"{factors['natural_gas_kgco2_per_m3']} kgCO2/m3)",
         f"energy cost         {s['energy_cost_rmb']:14,.0f} RMB  ({s['tariff']['name']})",
+        *(
+            [
+                f"PV generation       {s['pv_generation_kwh']:14,.0f} kWh  "
+                f"({s['electricity_self_consumed_kwh']:,.0f} self-consumed, "
+                f"{s['electricity_exported_kwh']:,.0f} exported; "
+                f"{s['electricity_purchased_kwh']:,.0f} kWh purchased)"
+            ]
+            if s.get("pv_generation_kwh")
+            else []
+        ),
         f"peak demand         {s['peak_demand_kw']:14,.1f} kW",
         f"unmet hours         {s['unmet_hours_heating']:8,.0f} heating, "
         f"{s['unmet_hours_cooling']:,.0f} cooling (occupied)",

@@ -230,3 +230,60 @@ def test_weather_fetch_offline_is_one_line(tmp_path, monkeypatch):
     monkeypatch.setattr("retrofit.weather.DEFAULT_BASE_URL", "http://127.0.0.1:9/")
     code = cli.main(["weather", "fetch", "shanghai", "--dest", str(tmp_path), "--timeout", "2"])
     assert code == 2
+
+
+# ------------------------------------------------------------------------------- measures
+
+
+def test_measures_lists_parameters_costs_and_lifetimes():
+    proc = run("measures", "--json")
+    assert proc.returncode == 0, proc.stderr
+    listing = {item["name"]: item for item in json.loads(proc.stdout)}
+    assert {"wall_insulation", "roof_insulation", "window_replacement", "led_lighting",
+            "infiltration_reduction", "rooftop_pv"} <= set(listing)  # fmt: skip
+    wall = listing["wall_insulation"]
+    params = {p["name"]: p for p in wall["parameters"]}
+    assert params["thickness_m"]["default"] == pytest.approx(0.08)
+    assert params["thickness_m"]["source"]
+    assert wall["cost"]["basis"] == "wall_area_m2"
+    assert wall["lifetime_years"] == 25
+    text = run("measures", "rooftop_pv").stdout
+    assert "--param roof_fraction=" in text and "lifetime" in text and "[unverified]" in text
+
+
+def test_apply_writes_the_new_model(tmp_path):
+    out = tmp_path / "mo-wall.idf"
+    proc = run(
+        "apply", "small-office", "wall_insulation", "--param", "thickness_m=0.1",
+        "--out", out, "--json",
+    )  # fmt: skip
+    assert proc.returncode == 0, proc.stderr
+    summary = json.loads(proc.stdout)
+    assert summary["parameters"]["thickness_m"] == 0.1
+    area = summary["quantities"]["wall_area_m2"]
+    assert area == pytest.approx(221.83, abs=0.05)  # EnergyPlus's net wall area, small office
+    assert summary["capex_rmb"] == pytest.approx(250.0 * area)  # catalogue unit cost x area
+    text = out.read_text()
+    assert "Version," in text and "+ 100 mm insulation" in text
+
+
+@pytest.mark.parametrize(
+    ("args", "fragments"),
+    [
+        (["--param", "thickness_m=-0.05"], ["thickness_m", "must be > 0"]),
+        (["--param", "colour=red"], ["unknown parameter 'colour'"]),
+        (["--param", "thickness_m"], ["--param 'thickness_m'", "NAME=VALUE"]),
+    ],
+)
+def test_apply_bad_parameters(tmp_path, args, fragments):
+    proc = run("apply", "small-office", "wall_insulation", *args, "--out", tmp_path / "x.idf")
+    assert_one_line_error(proc, 2, *fragments)
+    assert not (tmp_path / "x.idf").exists()
+
+
+def test_apply_unknown_and_not_applicable(tmp_path):
+    proc = run("apply", "small-office", "teleport", "--out", tmp_path / "x.idf")
+    assert_one_line_error(proc, 2, "teleport", "unknown")
+    # the 2019 medium office is already below the default 8 W/m2
+    proc = run("apply", "medium-office-2019", "led_lighting", "--out", tmp_path / "x.idf")
+    assert_one_line_error(proc, 2, "does not apply", "8 W/m2")
