@@ -131,6 +131,13 @@ def build_parser() -> argparse.ArgumentParser:
         help="a parameter value, e.g. --param thickness_m=0.1 (repeatable)",
     )
     apply.add_argument("--out", required=True, help="the new .idf")
+    apply.add_argument(
+        "--weather",
+        help="size the model on this weather's design days first, so that replaced equipment "
+        "keeps the installed capacity (heat pumps, chillers) and weather-driven measures "
+        "(demand response) know the climate; an EPW path or name",
+    )
+    apply.add_argument("--ddy", help="design days for --weather (default: beside the EPW)")
     apply.add_argument("--catalogue", help="TOML overriding catalogue entries")
     apply.add_argument("--json", action="store_true", help="print JSON")
 
@@ -349,7 +356,19 @@ def cmd_apply(args) -> int:
     catalogue = load_catalogue(args.catalogue) if args.catalogue else None
     measure = make_measure(args.measure, params, catalogue=catalogue, base_dir=Path.cwd())
     model_path = resolve_model(args.model)
-    result = measure.apply(load_idf(model_path))
+    context = None
+    if args.weather:
+        from retrofit.simulate import sizing_context
+
+        sizing_dir = Path(args.out).with_suffix(".sizing")
+        context = sizing_context(
+            model_path,
+            args.weather,
+            ddy=args.ddy,
+            out_dir=sizing_dir,
+            weather_dir=PROJECT_WEATHER_DIR,
+        )
+    result = measure.apply(load_idf(model_path), context)
     out = write_idf(result.model, args.out)
     capex = measure.capex_rmb(result.quantities)
     summary = {

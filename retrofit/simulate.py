@@ -327,3 +327,26 @@ def simulate(
         runtime_s=time.perf_counter() - start,
         energyplus_runtime_s=record.runtime_s,
     )
+
+
+def sizing_context(
+    model: str | os.PathLike,
+    weather: str | os.PathLike,
+    *,
+    ddy: str | os.PathLike | None = None,
+    out_dir: str | os.PathLike,
+    weather_dir: str | os.PathLike | None = None,
+):
+    """Size ``model`` on the site's design days and return an :class:`ApplyContext` for measures.
+
+    Measures that replace equipment (heat pumps for boilers, new chillers) size the new
+    equipment to the capacity it replaces, read from the ``ComponentSizes`` of this run.
+    """
+    from retrofit.measures.base import ApplyContext
+
+    report = simulate(
+        model, weather, ddy=ddy, period="design-days", out_dir=out_dir, weather_dir=weather_dir
+    )
+    return ApplyContext(
+        component_sizes=report.results.component_sizes, weather_path=report.weather_path
+    )
