@@ -46,6 +46,15 @@ DROPPED_OUTPUT_OBJECTS = (
     "OutputControl:Table:Style",
     "OutputControl:Files",
     "OutputControl:ReportingTolerances",
+    # EnergyPlus's own (US) utility tariffs: retrofit costs energy with its own tables, and a
+    # gas tariff left on an all-electric variant only earns "missing meter" warnings.
+    "UtilityCost:Tariff",
+    "UtilityCost:Qualify",
+    "UtilityCost:Charge:Simple",
+    "UtilityCost:Charge:Block",
+    "UtilityCost:Ratchet",
+    "UtilityCost:Variable",
+    "UtilityCost:Computation",
 )
 
 #: Object types (or type prefixes) whose presence means on-site generation: a model with them
