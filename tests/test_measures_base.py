@@ -126,6 +126,7 @@ def test_apply_returns_a_new_model_and_leaves_the_input(catalogue, small_office)
     before = idf_to_text(small_office)
     measure = PeopleDensity({"factor": "0.25"}, catalogue=catalogue)
     result = measure.apply(small_office)
+    assert not any("factor" in line for line in measure.assumptions())
     assert idf_to_text(small_office) == before
     assert result.model is not small_office
     old = [float(p.Floor_Area_per_Person) for p in small_office.idfobjects["PEOPLE"]]

@@ -4,7 +4,17 @@ Importing this package registers the built-in measures.
 """
 
 # The built-in measures register themselves on import.
-from retrofit.measures import envelope, infiltration, lighting, pv  # noqa: F401
+from retrofit.measures import (  # noqa: F401
+    chiller,
+    controls,
+    demand_response,
+    envelope,
+    heat_pump,
+    infiltration,
+    lighting,
+    pv,
+    water_heating,
+)
 from retrofit.measures.base import (
     MEASURES,
     Applicability,

@@ -206,6 +206,7 @@ class Measure:
         self, params: Mapping[str, Any] | None = None, *, catalogue: Catalogue | None = None
     ):
         self.entry: CatalogueEntry = (catalogue or default_catalogue()).entry(self.name)
+        self.given = frozenset(params or {})
         self.params = self._resolve(dict(params or {}))
         self.validate_together(self.params)
 
@@ -285,7 +286,7 @@ class Measure:
 
     def assumptions(self) -> list[str]:
         """Unverified catalogue values this measure uses (defaults the user did not override)."""
-        return self.entry.unverified()
+        return self.entry.unverified(exclude=self.given)
 
     def __repr__(self) -> str:
         params = ", ".join(f"{k}={v!r}" for k, v in self.params.items())

@@ -109,9 +109,16 @@ class CatalogueEntry:
     om_rmb_per_unit: Sourced | None = None
     notes: tuple[str, ...] = field(default_factory=tuple)
 
-    def unverified(self) -> list[str]:
-        """One line per unverified value of this entry (defaults, cost, lifetime, O&M)."""
-        lines = [s.describe(f"{self.name}.{k}") for k, s in self.defaults.items() if not s.verified]
+    def unverified(self, exclude: frozenset[str] = frozenset()) -> list[str]:
+        """One line per unverified value of this entry (defaults, cost, lifetime, O&M).
+
+        ``exclude``: parameters the user set, whose catalogue defaults are not used.
+        """
+        lines = [
+            s.describe(f"{self.name}.{k}")
+            for k, s in self.defaults.items()
+            if not s.verified and k not in exclude
+        ]
         for what, sourced in (
             ("unit cost", self.cost.unit_cost_rmb),
             ("lifetime", self.lifetime_years),
