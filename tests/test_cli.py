@@ -287,3 +287,28 @@ def test_apply_unknown_and_not_applicable(tmp_path):
     # the 2019 medium office is already below the default 8 W/m2
     proc = run("apply", "medium-office-2019", "led_lighting", "--out", tmp_path / "x.idf")
     assert_one_line_error(proc, 2, "does not apply", "8 W/m2")
+
+
+@pytest.mark.energyplus
+def test_apply_with_weather_sizes_the_replacement(tmp_path, site_epw):
+    """--weather sizes the baseline first: the new chillers keep the installed capacity."""
+    out = tmp_path / "lo-chiller.idf"
+    proc = run(
+        "apply", "large-office", "chiller_upgrade", "--weather", site_epw, "--out", out, "--json"
+    )
+    assert proc.returncode == 0, proc.stderr
+    summary = json.loads(proc.stdout)
+    assert summary["quantities"]["chillers_replaced"] == 2
+    capacity_kw = summary["quantities"]["chiller_capacity_kw"]
+    import sqlite3
+
+    sizing_sql = out.with_suffix(".sizing") / "eplusout.sql"
+    sized_w = (
+        sqlite3.connect(sizing_sql)
+        .execute(
+            "SELECT SUM(Value) FROM ComponentSizes WHERE CompType LIKE 'Chiller:%' "
+            "AND Description = 'Design Size Reference Capacity'"
+        )
+        .fetchone()[0]
+    )
+    assert capacity_kw == pytest.approx(sized_w / 1000, rel=1e-6)
