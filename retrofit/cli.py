@@ -103,6 +103,27 @@ def build_parser() -> argparse.ArgumentParser:
     weather.add_argument("--timeout", type=float, default=20.0, help="download timeout [s]")
     weather.add_argument("--json", action="store_true", help="print JSON")
 
+    run = sub.add_parser(
+        "run",
+        help="run a study: baseline, measures, packages, stacked sequence; rank by RMB/tCO2",
+        description=(
+            "Run STUDY.toml: size the baseline, prepare every variant (each measure alone, each "
+            "package, then the stacked sequence in order of cost per tonne), simulate what is "
+            "not already in the store, and write results.csv/.parquet, ranking.csv, macc.png "
+            "and savings.png into the store (default runs/<study name>). Re-running an "
+            "unchanged study simulates nothing; a killed run resumes."
+        ),
+    )
+    run.add_argument("study", help="the study TOML (see examples/)")
+    run.add_argument("--jobs", type=int, help="parallel simulations (default: all cores)")
+    run.add_argument("--out", help="the store (default runs/<study name>)")
+    run.add_argument("--json", action="store_true", help="print the ranking as JSON")
+    run.add_argument("--timeout", type=float, default=3600.0, help="EnergyPlus limit [s]")
+
+    rank = sub.add_parser("rank", help="reprint a finished study's ranking from its store")
+    rank.add_argument("store", help="the study's store, e.g. runs/office-tower")
+    rank.add_argument("--json", action="store_true", help="print JSON")
+
     measures = sub.add_parser(
         "measures",
         help="list the retrofit measures: parameters, defaults, cost basis, lifetime, sources",
@@ -256,6 +277,65 @@ def cmd_weather(args) -> int:
     else:
         print(weather.format_weather_summary(summary))
     return 0
+
+
+def cmd_run(args) -> int:
+    from retrofit.runner import run_study
+
+    if args.jobs is not None and args.jobs < 1:
+        raise InputError(f"--jobs {args.jobs}: must be 1 or more")
+    result = run_study(
+        args.study,
+        jobs=args.jobs,
+        out_dir=args.out,
+        progress=not args.json,
+        weather_dir=PROJECT_WEATHER_DIR,
+        timeout_s=args.timeout,
+    )
+    _print_study(result, args.json)
+    return 1 if result.failed else 0
+
+
+def cmd_rank(args) -> int:
+    from retrofit.runner import rank_store
+
+    _print_study(rank_store(args.store), args.json)
+    return 0
+
+
+def _print_study(result, as_json: bool) -> None:
+    from retrofit.report import format_ranking
+
+    if as_json:
+        payload = {
+            "study": result.study.name,
+            "store": str(result.store),
+            "simulated": result.simulated,
+            "failed": result.failed,
+            "ranking": result.ranking.to_dict(orient="records"),
+            "macc": result.macc.to_dict(orient="records"),
+        }
+        print(json.dumps(_finite(payload), indent=2, default=str, ensure_ascii=False))
+        return
+    results = result.results
+    base = results[results["variant"] == "b00"]
+    print(
+        f"study {result.study.name}: {len(results)} variants, {result.simulated} simulated "
+        f"now, {result.failed} failed; store {result.store}"
+    )
+    if not base.empty and base.iloc[0]["status"] == "ok":
+        b = base.iloc[0]
+        print(
+            f"baseline: {b['site_energy_kwh']:,.0f} kWh site, {b['emissions_tco2']:,.1f} tCO2, "
+            f"{b['energy_cost_rmb']:,.0f} RMB over the run period "
+            f"({result.study.spec.baseline.period})"
+        )
+    print()
+    print(format_ranking(result.ranking))
+    failed = results[results["status"].isin(["failed", "not applicable"])]
+    for _, row in failed.iterrows():
+        print(f"  {row['variant']} {row['label']}: {row['status']}: {row['error']}")
+    print(f"\nwrote: {', '.join(sorted(result.files))} in {result.store}")
 
 
 def cmd_measures(args) -> int:
@@ -557,6 +637,8 @@ COMMANDS = {
     "simulate": cmd_simulate,
     "models": cmd_models,
     "weather": cmd_weather,
+    "run": cmd_run,
+    "rank": cmd_rank,
     "measures": cmd_measures,
     "apply": cmd_apply,
     "demo": cmd_demo,

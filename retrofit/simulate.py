@@ -350,3 +350,63 @@ def sizing_context(
     return ApplyContext(
         component_sizes=report.results.component_sizes, weather_path=report.weather_path
     )
+
+
+def run_prepared(
+    idf_text: str,
+    weather_path: str | os.PathLike,
+    run_dir: str | os.PathLike,
+    *,
+    accounting: Accounting,
+    model_label: str,
+    design_days_source: str,
+    period: RunPeriod,
+    timeout_s: float = DEFAULT_TIMEOUT_S,
+) -> SimulationReport:
+    """Run an already prepared model (:func:`retrofit.idf.prepare_model` text) and account it.
+
+    The study runner prepares every variant once (measures, hard-sizing, site), hashes the text,
+    and calls this in its workers; the weather file was validated when the study was loaded.
+
+    Raises
+    ------
+    SimulationError
+        EnergyPlus failed; the error carries the ``eplusout.err`` excerpt.
+    """
+    from retrofit.results import read_results
+
+    start = time.perf_counter()
+    run_dir = Path(run_dir)
+    run_dir.mkdir(parents=True, exist_ok=True)
+    prepared = run_dir / PREPARED_IDF
+    prepared.write_text(idf_text)
+    expand = any(prefix in idf_text for prefix in ("HVACTemplate:", "GroundHeatTransfer:"))
+    running = start_energyplus(
+        prepared,
+        weather_path,
+        run_dir,
+        timeout_s=timeout_s,
+        expand_objects=expand,
+        label=f"{model_label} (run in {run_dir})",
+    )
+    try:
+        booking = _Booking.load(accounting)
+    except BaseException:
+        running.kill()
+        raise
+    record = running.wait()
+    results = read_results(record.sql_path)
+    return SimulationReport(
+        model=model_label,
+        weather=str(weather_path),
+        model_path=prepared,
+        weather_path=Path(weather_path),
+        design_days_source=design_days_source,
+        period=period,
+        run_dir=run_dir,
+        results=results,
+        accounting=booking.account(results),
+        err=record.err,
+        runtime_s=time.perf_counter() - start,
+        energyplus_runtime_s=record.runtime_s,
+    )
