@@ -434,8 +434,11 @@ class StudyRunner:
             prepared[variant.id] = self.prepare(variant)
         todo: dict[str, Task] = {}
         for p in prepared.values():
-            if p.error or p.variant_hash in todo or self.store.record(p.variant_hash):
+            if p.error or p.variant_hash in todo:
                 continue
+            record = self.store.record(p.variant_hash)
+            if record is not None and record["status"] == "ok":
+                continue  # finished runs are never redone; failed ones are tried again
             todo[p.variant_hash] = Task(
                 variant_id=p.spec.id,
                 variant_hash=p.variant_hash,

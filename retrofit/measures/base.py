@@ -360,6 +360,7 @@ class UserMeasure(Measure):
         self.name = func.__name__
         self.label = label
         params = dict(params or {})
+        self.given = frozenset(params)
         lifetime = params.pop("lifetime_years", None)
         catalogue = catalogue or default_catalogue()
         if self.name in catalogue:
