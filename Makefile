@@ -29,6 +29,7 @@ lint: install
 
 bench: install
 	$(BIN)/python bench/overhead.py
+	$(BIN)/python bench/batch.py
 
 clean:
 	rm -rf $(VENV) build *.egg-info .pytest_cache

@@ -381,7 +381,7 @@ class StudyRunner:
                 spec.measure, spec.params, catalogue=self.catalogue, base_dir=self.study.folder
             )
             try:
-                result = measure.apply(idf, context)
+                result = measure.apply(idf, context, inplace=True)
             except InputError as exc:
                 prepared.error = f"{measure_key}: {exc}"
                 return prepared

@@ -249,8 +249,16 @@ class Measure:
         """Edit ``idf`` (already a copy) in place and report what changed; override."""
         raise NotImplementedError
 
-    def apply(self, idf, context: ApplyContext | None = None) -> MeasureResult:
+    def apply(
+        self, idf, context: ApplyContext | None = None, *, inplace: bool = False
+    ) -> MeasureResult:
         """Return a transformed copy of ``idf`` and the quantities touched.
+
+        Parameters
+        ----------
+        inplace : bool
+            Edit ``idf`` itself instead of a copy (for callers that already hold a private
+            copy, like the study runner; saves one model copy per measure).
 
         Raises
         ------
@@ -261,7 +269,7 @@ class Measure:
         verdict = self.check(idf, context)
         if not verdict:
             raise NotApplicable(f"measure {self.name} does not apply: {verdict.reason}")
-        return self.transform(copy_model(idf), context)
+        return self.transform(idf if inplace else copy_model(idf), context)
 
     # -- economics -------------------------------------------------------------------------
 
