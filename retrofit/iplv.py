@@ -1,8 +1,8 @@
 """Chiller part-load efficiency: EnergyPlus performance curves, the integrated part-load value
 (IPLV) of GB 50189-2015 and AHRI 551/591, and fitting a part-load curve to a target IPLV.
 
-Pure functions: no files, no processes. The measure :mod:`retrofit.measures.chiller` turns
-EnergyPlus curve objects into :class:`Curve` records and back.
+Pure functions: no files, no processes. :class:`Curve` is the performance-curve record of every
+measure; :mod:`retrofit.measures.hvac` reads EnergyPlus curve objects into it and writes it back.
 
 The chiller model
 -----------------
@@ -109,6 +109,14 @@ AHRI_CHILLED_WATER_C = 7.0
 #: Number of terms of each curve form (EnergyPlus ``Curve:*`` objects).
 CURVE_TERMS = {"quadratic": 3, "cubic": 4, "biquadratic": 6, "bicubic": 10}
 
+#: EnergyPlus object type of each curve form.
+CURVE_TYPES = {
+    "quadratic": "Curve:Quadratic",
+    "cubic": "Curve:Cubic",
+    "biquadratic": "Curve:Biquadratic",
+    "bicubic": "Curve:Bicubic",
+}
+
 #: Chiller model forms: EnergyPlus's ``Chiller:Electric:EIR`` (condenser entering temperature)
 #: and ``Chiller:Electric:ReformulatedEIR`` (condenser leaving temperature).
 FORMS = ("eir", "reformulated")
@@ -159,6 +167,16 @@ class Curve:
     @property
     def two_inputs(self) -> bool:
         return self.y_range is not None
+
+    @property
+    def key(self) -> str:
+        """The EnergyPlus object type (``Curve:Biquadratic``, ...)."""
+        return CURVE_TYPES[self.form]
+
+    @property
+    def limits(self) -> tuple[float, ...]:
+        """The input limits in the order of the EnergyPlus fields: x min, x max(, y min, y max)."""
+        return (*self.x_range, *(self.y_range or ()))
 
     def __call__(self, x: float, y: float | None = None) -> float:
         """The curve's value, with EnergyPlus's clamping of inputs and output."""

@@ -2,11 +2,15 @@
 
 Everything here reads the model and returns plain records; nothing edits it. Geometry is pure
 (:mod:`retrofit.geometry`); this module finds the objects and applies zone multipliers and
-rotations.
+rotations. The generic queries (:func:`number`, :func:`by_name`, :func:`type_name`,
+:func:`expand_list`, :func:`references`, :func:`unique_name`) serve every measure; the plant and
+curve helpers of the HVAC measures are in :mod:`retrofit.measures.hvac`.
 """
 
 from __future__ import annotations
 
+import math
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 
 from retrofit import geometry
@@ -73,16 +77,110 @@ class Surface:
         return geometry.orientation(self.azimuth_deg)
 
 
-def _float(value, default: float = 0.0) -> float:
+# --------------------------------------------------------------------------------------------
+# Fields, objects and names
+# --------------------------------------------------------------------------------------------
+
+
+def number(value, default: float | None = None, *, positive: bool = False) -> float | None:
+    """A field's value as a finite number, else ``default``.
+
+    Parameters
+    ----------
+    value : str or float
+        An eppy field value (numbers come as floats, text as str).
+    default : float, optional
+        Returned for a blank field, ``autosize`` / ``autocalculate``, other text and
+        non-finite values (None unless given).
+    positive : bool
+        Also return ``default`` for values <= 0 (a capacity of 0 means "not given").
+
+    Returns
+    -------
+    float or None
+        In the field's own unit (EnergyPlus fields are SI: W, m3/s, degC ...).
+    """
     try:
-        return float(value)
+        result = float(value)
     except (TypeError, ValueError):
         return default
+    if not math.isfinite(result) or (positive and result <= 0):
+        return default
+    return result
+
+
+def by_name(idf, key: str | Iterable[str], name: str):
+    """The first object of type ``key`` (or of the first of several types) called ``name``.
+
+    Names are compared case-insensitively and without surrounding blanks, as EnergyPlus
+    compares them. Returns None when there is none.
+    """
+    keys = (key,) if isinstance(key, str) else tuple(key)
+    target = str(name).strip().upper()
+    for k in keys:
+        for obj in idf.idfobjects[k.upper()]:
+            if str(obj.Name).strip().upper() == target:
+                return obj
+    return None
+
+
+def type_name(obj) -> str:
+    """The object's type as the IDD spells it (``Coil:Heating:Fuel``; eppy keys are upper case)."""
+    return str(obj.objidd[0].get("idfobj", obj.key)) if obj.objidd else str(obj.key)
+
+
+def expand_list(idf, list_key: str, name: str) -> list[str]:
+    """The names in the ``list_key`` object (``NodeList``, ``ZoneList``) called ``name``, or
+    ``[name]`` when there is no such list (a field may name either a node or a node list)."""
+    listing = by_name(idf, list_key, name)
+    if listing is None:
+        return [str(name)]
+    return [str(v) for v in listing.obj[2:] if str(v).strip()]
+
+
+def references(idf, name: str, *, with_names: bool = False) -> Iterator:
+    """The objects with a field equal to ``name`` (case-insensitive), in model order.
+
+    Parameters
+    ----------
+    with_names : bool
+        Also look at each object's first field (its name): an object *called* ``name`` counts.
+        Node names need it (an ``OutdoorAir:Node`` is named after its node); references to an
+        object by name do not.
+    """
+    target = str(name).strip().upper()
+    start = 1 if with_names else 2
+    for objects in idf.idfobjects.values():
+        for obj in objects:
+            if any(str(v).strip().upper() == target for v in obj.obj[start:]):
+                yield obj
+
+
+def free_name(base: str, taken: Callable[[str], bool]) -> str:
+    """``base``, or ``base 2``, ``base 3``...: the first name that ``taken`` says is free."""
+    name, n = base, 1
+    while taken(name):
+        n += 1
+        name = f"{base} {n}"
+    return name
+
+
+def unique_name(idf, key: str | Iterable[str], base: str) -> str:
+    """``base``, or ``base 2``, ``base 3``...: a name no object of type ``key`` (or of any of
+    several types sharing a namespace) has yet."""
+    keys = (key,) if isinstance(key, str) else tuple(key)
+    taken = {str(o.Name).upper() for k in keys for o in idf.idfobjects[k.upper()]}
+    return free_name(base, lambda name: name.upper() in taken)
+
+
+# --------------------------------------------------------------------------------------------
+# Zones, surfaces and constructions
+# --------------------------------------------------------------------------------------------
 
 
 def building_north_axis_deg(idf) -> float:
     buildings = idf.idfobjects["BUILDING"]
-    return _float(buildings[0].North_Axis) if buildings else 0.0
+    return number(buildings[0].North_Axis, 0.0) if buildings else 0.0
 
 
 def zones(idf) -> dict[str, Zone]:
@@ -95,13 +193,13 @@ def zones(idf) -> dict[str, Zone]:
     world = geometry_rules(idf).world_coordinates
     out = {}
     for z in idf.idfobjects["ZONE"]:
-        multiplier = _float(z.Multiplier, 1.0) or 1.0
+        multiplier = number(z.Multiplier, 1.0) or 1.0
         part = str(getattr(z, "Part_of_Total_Floor_Area", "") or "Yes").lower() != "no"
         out[z.Name.upper()] = Zone(
             name=z.Name,
             multiplier=multiplier,
-            north_axis_deg=north + (0.0 if world else _float(z.Direction_of_Relative_North)),
-            origin=(_float(z.X_Origin), _float(z.Y_Origin), _float(z.Z_Origin)),
+            north_axis_deg=north + (0.0 if world else number(z.Direction_of_Relative_North, 0.0)),
+            origin=(number(z.X_Origin, 0.0), number(z.Y_Origin, 0.0), number(z.Z_Origin, 0.0)),
             part_of_floor_area=part,
         )
     return out
@@ -190,7 +288,7 @@ def windows(idf) -> list[Surface]:
             verts = vertices(w, rules)
             if len(verts) < 3:
                 continue
-            own = _float(w.Multiplier, 1.0) or 1.0
+            own = number(w.Multiplier, 1.0) or 1.0
             out.append(
                 Surface(
                     obj=w,
@@ -221,20 +319,9 @@ def construction_users(idf) -> dict[str, list[str]]:
 
 def construction(idf, name: str):
     """The ``Construction`` object called ``name`` (case-insensitive), or None."""
-    target = name.upper()
-    return next((c for c in idf.idfobjects["CONSTRUCTION"] if c.Name.upper() == target), None)
+    return by_name(idf, "Construction", name)
 
 
 def construction_layers(obj) -> list[str]:
     """Layer names of a ``Construction``, outside first."""
     return [v for v in obj.obj[2:] if v != ""]
-
-
-def unique_name(idf, key: str, base: str) -> str:
-    """``base``, or ``base 2``, ``base 3``... : a name no ``key`` object has yet."""
-    taken = {str(o.Name).upper() for o in idf.idfobjects[key.upper()]}
-    name, n = base, 1
-    while name.upper() in taken:
-        n += 1
-        name = f"{base} {n}"
-    return name

@@ -25,9 +25,9 @@ from retrofit.measures.chiller import (
     chillers,
     gb_50189_limits,
     performance,
-    read_curve,
 )
 from retrofit.measures.controls import VSD_PART_LOAD_CURVES, VariableSpeedPumps
+from retrofit.measures.hvac import read_curve
 from retrofit.simulate import simulate
 
 #: Monday to Wednesday in the Shanghai TMYx year (its 1 January is a Sunday).

@@ -63,7 +63,6 @@ Defaults and sources: ``measures/chiller.toml`` (catalogue entry ``chiller_upgra
 from __future__ import annotations
 
 import math
-from collections.abc import Iterable
 from dataclasses import dataclass, replace
 from typing import Any
 
@@ -78,52 +77,20 @@ from retrofit.measures.base import (
     Parameter,
     register,
 )
+from retrofit.measures.hvac import (
+    add_curve,
+    add_object,
+    component_size,
+    plant_loops,
+    read_curve,
+    retype_references,
+    temperature_setpoint_managers,
+)
+from retrofit.model import number, unique_name
 
 EIR = "Chiller:Electric:EIR"
 REFORMULATED = "Chiller:Electric:ReformulatedEIR"
 CHILLER_TYPES = (EIR, REFORMULATED)
-
-#: EnergyPlus curve objects the measure reads (eppy key -> form of :class:`retrofit.iplv.Curve`).
-CURVE_KEYS = {
-    "CURVE:QUADRATIC": "quadratic",
-    "CURVE:CUBIC": "cubic",
-    "CURVE:BIQUADRATIC": "biquadratic",
-    "CURVE:BICUBIC": "bicubic",
-}
-
-#: EnergyPlus object type of each curve form (for writing).
-CURVE_OBJECTS = {
-    "quadratic": "Curve:Quadratic",
-    "cubic": "Curve:Cubic",
-    "biquadratic": "Curve:Biquadratic",
-    "bicubic": "Curve:Bicubic",
-}
-
-#: EnergyPlus field names of the coefficients of each curve form (eppy spelling).
-CURVE_COEFFICIENT_FIELDS = {
-    "quadratic": ("Coefficient1_Constant", "Coefficient2_x", "Coefficient3_x2"),
-    "cubic": ("Coefficient1_Constant", "Coefficient2_x", "Coefficient3_x2", "Coefficient4_x3"),
-    "biquadratic": (
-        "Coefficient1_Constant",
-        "Coefficient2_x",
-        "Coefficient3_x2",
-        "Coefficient4_y",
-        "Coefficient5_y2",
-        "Coefficient6_xy",
-    ),
-    "bicubic": (
-        "Coefficient1_Constant",
-        "Coefficient2_x",
-        "Coefficient3_x2",
-        "Coefficient4_y",
-        "Coefficient5_y2",
-        "Coefficient6_xy",
-        "Coefficient7_x3",
-        "Coefficient8_y3",
-        "Coefficient9_x2y",
-        "Coefficient10_xy2",
-    ),
-}
 
 #: Choices of the ``curves`` parameter.
 CURVE_CHOICES = ("variable_speed", "existing")
@@ -309,204 +276,6 @@ def gb_50189_limits(air_cooled: bool, capacity_kw: float) -> dict[str, float]:
 
 
 # --------------------------------------------------------------------------------------------
-# Model helpers (shared with retrofit.measures.controls)
-# --------------------------------------------------------------------------------------------
-
-
-def number(value) -> float | None:
-    """A field's number, or None for blank, ``autosize`` and ``autocalculate``."""
-    try:
-        result = float(value)
-    except (TypeError, ValueError):
-        return None
-    return result if math.isfinite(result) else None
-
-
-def component_size(sizes, component_type: str, name: str, description: str) -> float | None:
-    """A final autosized value from a baseline ``ComponentSizes`` table (None if absent).
-
-    The "Initial Design Size ..." rows of a table are skipped; ``description`` is matched
-    exactly (``"Design Size Reference Capacity"``, ``"Design Power Consumption"``).
-    """
-    if sizes is None or len(sizes) == 0:
-        return None
-    rows = sizes[
-        (sizes["component_type"].str.upper() == component_type.upper())
-        & (sizes["component_name"].str.upper() == name.upper())
-        & (sizes["description"] == description)
-    ]
-    if rows.empty:
-        return None
-    return float(rows["value"].iloc[-1])
-
-
-def retype_references(idf, name: str, old_type: str, new_type: str) -> int:
-    """Re-point every reference that names ``name`` as an ``old_type`` object.
-
-    Branches, equipment lists and operation schemes list a component as a type field followed
-    by a name field; EMS actuators give the name, then "Plant Component <type>". Both are
-    rewritten. Returns how many references changed.
-    """
-    count = 0
-    target, old = name.upper(), old_type.upper()
-    plant_component = f"PLANT COMPONENT {old}"
-    for objects in idf.idfobjects.values():
-        for obj in objects:
-            values = obj.obj
-            for i in range(2, len(values)):
-                if str(values[i]).upper() != target:
-                    continue
-                if str(values[i - 1]).upper() == old:
-                    values[i - 1] = new_type
-                    count += 1
-                elif i + 1 < len(values) and str(values[i + 1]).upper() == plant_component:
-                    values[i + 1] = f"Plant Component {new_type}"
-                    count += 1
-    return count
-
-
-def unique_curve_name(idf, base: str) -> str:
-    """``base`` or ``base 2``...: a name no curve of any type has yet (curves share one
-    namespace in EnergyPlus)."""
-    taken = {
-        str(o.Name).upper()
-        for key in idf.idfobjects
-        if key.upper().startswith("CURVE:") or key.upper().startswith("TABLE:")
-        for o in idf.idfobjects[key]
-    }
-    name, n = base, 1
-    while name.upper() in taken:
-        n += 1
-        name = f"{base} {n}"
-    return name
-
-
-def unique_object_name(idf, keys: Iterable[str], base: str) -> str:
-    """``base`` or ``base 2``...: a name none of the ``keys`` objects has yet."""
-    taken = {str(o.Name).upper() for key in keys for o in idf.idfobjects[key.upper()]}
-    name, n = base, 1
-    while name.upper() in taken:
-        n += 1
-        name = f"{base} {n}"
-    return name
-
-
-@dataclass(frozen=True)
-class PlantLoop:
-    """A ``PlantLoop`` or ``CondenserLoop`` and what its branches hold.
-
-    Attributes
-    ----------
-    kind : {"PlantLoop", "CondenserLoop"}
-    supply_outlet_node : str
-    supply_components, demand_components : tuple of (type, name)
-        Components of the supply (plant / condenser) side and the demand side, upper case.
-    common_pipe : bool
-        A primary/secondary plant loop with a common pipe (``Common Pipe Simulation`` set).
-    """
-
-    name: str
-    kind: str
-    supply_outlet_node: str
-    supply_components: tuple[tuple[str, str], ...]
-    demand_components: tuple[tuple[str, str], ...]
-    common_pipe: bool = False
-
-    def holds(self, object_type: str, name: str, side: str = "supply") -> bool:
-        components = self.supply_components if side == "supply" else self.demand_components
-        return (object_type.upper(), name.upper()) in components
-
-
-def _branch_components(idf, branch_list_name: str) -> tuple[tuple[str, str], ...]:
-    lists = {str(b.Name).upper(): b for b in idf.idfobjects["BRANCHLIST"]}
-    branches = {str(b.Name).upper(): b for b in idf.idfobjects["BRANCH"]}
-    listing = lists.get(str(branch_list_name).upper())
-    if listing is None:
-        return ()
-    out = []
-    for branch_name in listing.obj[2:]:
-        branch = branches.get(str(branch_name).upper())
-        if branch is None:
-            continue
-        fields = branch.obj[3:]  # after Name and Pressure Drop Curve Name
-        for i in range(0, len(fields) - 1, 4):
-            if fields[i] != "":
-                out.append((str(fields[i]).upper(), str(fields[i + 1]).upper()))
-    return tuple(out)
-
-
-def plant_loops(idf) -> list[PlantLoop]:
-    """Every ``PlantLoop`` and ``CondenserLoop`` with its components."""
-    out = []
-    for loop in idf.idfobjects["PLANTLOOP"]:
-        out.append(
-            PlantLoop(
-                name=str(loop.Name),
-                kind="PlantLoop",
-                supply_outlet_node=str(loop.Plant_Side_Outlet_Node_Name),
-                supply_components=_branch_components(idf, loop.Plant_Side_Branch_List_Name),
-                demand_components=_branch_components(idf, loop.Demand_Side_Branch_List_Name),
-                common_pipe=str(loop.Common_Pipe_Simulation or "").strip().lower()
-                not in ("", "none"),
-            )
-        )
-    for loop in idf.idfobjects["CONDENSERLOOP"]:
-        out.append(
-            PlantLoop(
-                name=str(loop.Name),
-                kind="CondenserLoop",
-                supply_outlet_node=str(loop.Condenser_Side_Outlet_Node_Name),
-                supply_components=_branch_components(idf, loop.Condenser_Side_Branch_List_Name),
-                demand_components=_branch_components(
-                    idf, loop.Condenser_Demand_Side_Branch_List_Name
-                ),
-            )
-        )
-    return out
-
-
-def read_curve(idf, name: str) -> Curve | None:
-    """A ``Curve:Quadratic / Cubic / Biquadratic / Bicubic`` as a :class:`Curve` (None for other
-    curve types or a missing name)."""
-    target = str(name).upper()
-    for key, form in CURVE_KEYS.items():
-        for obj in idf.idfobjects[key]:
-            if str(obj.Name).upper() != target:
-                continue
-            coefficients = tuple(number(obj[f]) or 0.0 for f in CURVE_COEFFICIENT_FIELDS[form])
-            x_range = (number(obj.Minimum_Value_of_x), number(obj.Maximum_Value_of_x))
-            two = form.startswith("bi")
-            y_range = (
-                (number(obj.Minimum_Value_of_y), number(obj.Maximum_Value_of_y)) if two else None
-            )
-            if None in x_range or (two and None in y_range):
-                return None
-            return Curve(
-                form,
-                coefficients,
-                x_range,
-                y_range,
-                (number(obj.Minimum_Curve_Output), number(obj.Maximum_Curve_Output)),
-                name=str(obj.Name),
-            )
-    return None
-
-
-def write_curve(idf, curve: Curve, name: str):
-    """Add ``curve`` to the model as an EnergyPlus curve object called ``name``."""
-    fields = {"Name": name}
-    for field, value in zip(CURVE_COEFFICIENT_FIELDS[curve.form], curve.coefficients, strict=True):
-        fields[field] = value
-    fields["Minimum_Value_of_x"], fields["Maximum_Value_of_x"] = curve.x_range
-    if curve.y_range is not None:
-        fields["Minimum_Value_of_y"], fields["Maximum_Value_of_y"] = curve.y_range
-    low, high = curve.output_range
-    fields["Minimum_Curve_Output"] = "" if low is None else low
-    fields["Maximum_Curve_Output"] = "" if high is None else high
-    return idf.newidfobject(CURVE_OBJECTS[curve.form].upper(), **fields)
-
-
-# --------------------------------------------------------------------------------------------
 # The chillers of a model
 # --------------------------------------------------------------------------------------------
 
@@ -627,27 +396,6 @@ def new_performance(
 # --------------------------------------------------------------------------------------------
 
 
-def _setpoint_managers(idf) -> list[tuple[str, Any, list[str]]]:
-    """Every temperature set-point manager: (eppy key, object, upper-case nodes it sets)."""
-    node_lists = {
-        str(n.Name).upper(): [str(v).upper() for v in n.obj[2:] if str(v).strip()]
-        for n in idf.idfobjects["NODELIST"]
-    }
-    out = []
-    for key, objects in idf.idfobjects.items():
-        if not key.upper().startswith("SETPOINTMANAGER:"):
-            continue
-        for obj in objects:
-            if "Setpoint_Node_or_NodeList_Name" not in obj.fieldnames:
-                continue
-            variable = str(getattr(obj, "Control_Variable", "Temperature") or "Temperature")
-            if variable.lower() != "temperature":
-                continue
-            target = str(obj.Setpoint_Node_or_NodeList_Name).upper()
-            out.append((key.upper(), obj, node_lists.get(target, [target])))
-    return out
-
-
 def add_chilled_water_reset(idf, chiller_objects, params) -> tuple[list[dict], list[str]]:
     """Replace the chilled-water loops' scheduled set points by an outdoor-air reset.
 
@@ -662,35 +410,35 @@ def add_chilled_water_reset(idf, chiller_objects, params) -> tuple[list[dict], l
         nodes = [loop.supply_outlet_node.upper()] + [
             str(obj.Chilled_Water_Outlet_Node_Name).upper() for _, obj in served
         ]
-        managers = [(k, o, n) for k, o, n in _setpoint_managers(idf) if set(n) & set(nodes)]
-        if not any(loop.supply_outlet_node.upper() in n for _, _, n in managers):
+        managers = [m for m in temperature_setpoint_managers(idf) if set(m.nodes) & set(nodes)]
+        if not any(loop.supply_outlet_node.upper() in m.nodes for m in managers):
             notes.append(
                 f"chilled-water loop {loop.name}: no set point on its supply outlet; not reset"
             )
             continue
-        others = [(k, o) for k, o, n in managers if k != "SETPOINTMANAGER:SCHEDULED"]
-        wider = [o for k, o, n in managers if not set(n) <= set(nodes)]
+        others = [m for m in managers if m.key != "SETPOINTMANAGER:SCHEDULED"]
+        wider = [m for m in managers if not set(m.nodes) <= set(nodes)]
         if others or wider:
-            what = ", ".join(f"{o.Name} ({k.title()})" for k, o in others) or ", ".join(
-                str(o.Name) for o in wider
+            what = ", ".join(f"{m.obj.Name} ({m.key.title()})" for m in others) or ", ".join(
+                str(m.obj.Name) for m in wider
             )
             notes.append(
                 f"chilled-water loop {loop.name}: set by {what}, not a scheduled set point of "
                 "its own; not reset"
             )
             continue
-        controlled = sorted({node for _, _, n in managers for node in n if node in nodes})
-        removed = [str(o.Name) for _, o, _ in managers]
-        for _, obj, _ in managers:
-            idf.removeidfobject(obj)
+        controlled = sorted({node for m in managers for node in m.nodes if node in nodes})
+        removed = [str(m.obj.Name) for m in managers]
+        for m in managers:
+            idf.removeidfobject(m.obj)
         base = f"{loop.name} CHW Reset"
-        list_name = unique_object_name(idf, ("NodeList",), f"{base} Nodes")
-        node_list = idf.newidfobject("NODELIST", Name=list_name)
-        del node_list.obj[2:]
-        node_list.obj.extend(_original_case(controlled, loop, served))
+        list_name = unique_name(idf, "NodeList", f"{base} Nodes")
+        node_list = add_object(
+            idf, "NodeList", [list_name, *_original_case(controlled, loop, served)]
+        )
         manager = idf.newidfobject(
             "SETPOINTMANAGER:OUTDOORAIRRESET",
-            Name=unique_object_name(idf, ("SetpointManager:OutdoorAirReset",), base),
+            Name=unique_name(idf, "SetpointManager:OutdoorAirReset", base),
             Control_Variable="Temperature",
             Setpoint_at_Outdoor_Low_Temperature=params["chw_reset_supply_at_low_oat_c"],
             Outdoor_Low_Temperature=params["chw_reset_low_oat_c"],
@@ -921,9 +669,9 @@ class ChillerUpgrade(Measure):
                         "cubic, biquadratic or bicubic, or a Lift part-load curve)"
                     )
                 new, lam = self._fit(new, target, target_name, air, name)
-                curve_name = unique_curve_name(idf, f"{name} EIRFPLR IPLV {target:g}")
-                write_curve(idf, new.eir_fplr, curve_name)
-                obj[_PLR_CURVE_FIELD] = curve_name
+                obj[_PLR_CURVE_FIELD] = add_curve(
+                    idf, new.eir_fplr, f"{name} EIRFPLR IPLV {target:g}"
+                )
             else:
                 lam = 0.0
             if capacity_source == "ComponentSizes":
@@ -1007,8 +755,7 @@ class ChillerUpgrade(Measure):
             ("EIRFT", new.eir_ft),
             ("EIRFPLR", new.eir_fplr),
         ):
-            names[label] = unique_curve_name(idf, f"{name} VSD {label}")
-            write_curve(idf, curve, names[label])
+            names[label] = add_curve(idf, curve, f"{name} VSD {label}")
         if chiller_type == REFORMULATED:
             target = idf.newidfobject(EIR.upper(), Name=name)
             for field in target.fieldnames[2:]:

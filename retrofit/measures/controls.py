@@ -62,13 +62,8 @@ from retrofit.measures.base import (
     Parameter,
     register,
 )
-from retrofit.measures.chiller import (
-    PlantLoop,
-    component_size,
-    number,
-    plant_loops,
-    retype_references,
-)
+from retrofit.measures.hvac import PlantLoop, component_size, plant_loops, retype_references
+from retrofit.model import number
 
 CONSTANT_SPEED = "Pump:ConstantSpeed"
 VARIABLE_SPEED = "Pump:VariableSpeed"

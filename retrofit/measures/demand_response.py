@@ -68,6 +68,7 @@ from retrofit.measures.base import (
     Parameter,
     register,
 )
+from retrofit.measures.hvac import add_object
 
 #: Setpoint objects whose cooling schedule takes the events, and the field holding it.
 COOLING_SETPOINT_FIELDS = {
@@ -160,46 +161,10 @@ def offset_schedule_fields(
     return fields
 
 
-def _schedule(idf, name: str):
-    target = name.upper()
-    for key in SCHEDULE_TYPES:
-        for obj in idf.idfobjects[key]:
-            if str(obj.Name).upper() == target:
-                return obj
-    return None
-
-
-def _schedule_name_taken(idf, name: str) -> bool:
-    target = name.upper()
-    return any(
-        str(o.Name).upper() == target
-        for key, objects in idf.idfobjects.items()
-        if key.startswith("SCHEDULE:")
-        for o in objects
-    )
-
-
 def _unique_schedule_name(idf, base: str) -> str:
-    name, n = base, 1
-    while _schedule_name_taken(idf, name):
-        n += 1
-        name = f"{base} {n}"
-    return name
-
-
-def _add(idf, key: str, fields: list) -> object:
-    """A new object from its fields (after the type), extensible groups as given."""
-    obj = idf.newidfobject(key.upper())
-    obj.obj[:] = [obj.obj[0], *fields]
-    return obj
-
-
-def _zone_names(idf, zone_or_list: str) -> list[str]:
-    target = zone_or_list.upper()
-    for zone_list in idf.idfobjects["ZONELIST"]:
-        if str(zone_list.Name).upper() == target:
-            return [v for v in zone_list.obj[2:] if v != ""]
-    return [zone_or_list]
+    """A name no schedule of any type has yet (schedules share one namespace)."""
+    keys = [key for key in idf.idfobjects if key.upper().startswith("SCHEDULE:")]
+    return model.unique_name(idf, keys, base)
 
 
 def cooling_thermostats(idf) -> dict:
@@ -217,7 +182,7 @@ def cooling_thermostats(idf) -> dict:
     }
     found: dict[str, dict] = {}
     for thermostat in idf.idfobjects["ZONECONTROL:THERMOSTAT"]:
-        zones = _zone_names(idf, str(thermostat.Zone_or_ZoneList_Name))
+        zones = model.expand_list(idf, "ZoneList", str(thermostat.Zone_or_ZoneList_Name))
         for i in range(1, 5):
             kind = str(getattr(thermostat, f"Control_{i}_Object_Type", "") or "").upper()
             name = str(getattr(thermostat, f"Control_{i}_Name", "") or "").upper()
@@ -360,12 +325,12 @@ class DemandResponse(Measure):
 
         offset = _unique_schedule_name(idf, OFFSET_SCHEDULE)
         limits = model.unique_name(idf, "ScheduleTypeLimits", OFFSET_SCHEDULE)
-        _add(
+        add_object(
             idf,
             "ScheduleTypeLimits",
             [limits, -p["precool_k"], p["setpoint_raise_k"], "Continuous", "DeltaTemperature"],
         )
-        _add(
+        add_object(
             idf,
             "Schedule:Compact",
             [
@@ -381,11 +346,11 @@ class DemandResponse(Measure):
                 ),
             ],
         )
-        _add(idf, "EnergyManagementSystem:Sensor", [OFFSET_SENSOR, offset, "Schedule Value"])
+        add_object(idf, "EnergyManagementSystem:Sensor", [OFFSET_SENSOR, offset, "Schedule Value"])
 
         wrapped, set_lines, release_lines, notes = {}, [], [], []
         for i, entry in enumerate(found.values(), 1):
-            original = _schedule(idf, entry["name"])
+            original = model.by_name(idf, SCHEDULE_TYPES, entry["name"])
             if original is None:
                 notes.append(
                     f"{entry['name']}: no Schedule:Compact/Constant/Year/File of that name; its "
@@ -397,10 +362,12 @@ class DemandResponse(Measure):
             wrapper.Name = wrapper_name
             for kind, setpoint in entry["setpoints"]:
                 setpoint[COOLING_SETPOINT_FIELDS[kind]] = wrapper_name
-            schedule_type = original.objidd[0].get("idfobj", original.key)
+            schedule_type = model.type_name(original)
             base, act = f"DR_Base_{i}", f"DR_Wrapped_{i}"
-            _add(idf, "EnergyManagementSystem:Sensor", [base, original.Name, "Schedule Value"])
-            _add(
+            add_object(
+                idf, "EnergyManagementSystem:Sensor", [base, original.Name, "Schedule Value"]
+            )
+            add_object(
                 idf,
                 "EnergyManagementSystem:Actuator",
                 [act, wrapper_name, schedule_type, "Schedule Value"],
@@ -410,7 +377,7 @@ class DemandResponse(Measure):
             wrapped[str(original.Name)] = {"wrapper": wrapper_name, "zones": entry["zones"]}
         if not wrapped:  # pragma: no cover - a model whose thermostats name missing schedules
             raise InputError(f"measure {self.name}: no cooling set-point schedule found")
-        _add(
+        add_object(
             idf,
             "EnergyManagementSystem:Program",
             [
@@ -422,7 +389,7 @@ class DemandResponse(Measure):
                 "ENDIF",
             ],
         )
-        _add(
+        add_object(
             idf,
             "EnergyManagementSystem:ProgramCallingManager",
             [CALLING_MANAGER, CALLING_POINT, PROGRAM],

@@ -119,6 +119,7 @@ from typing import Any
 
 from retrofit import model
 from retrofit.errors import InputError
+from retrofit.iplv import Curve
 from retrofit.measures.base import (
     Applicability,
     ApplyContext,
@@ -126,6 +127,15 @@ from retrofit.measures.base import (
     MeasureResult,
     Parameter,
     register,
+)
+from retrofit.measures.hvac import (
+    TEMPERATURE_UNIT_TYPES,
+    add_curve,
+    add_object,
+    branch_components,
+    branches,
+    component_size,
+    supply_nodes,
 )
 
 #: The EnergyPlus example the performance set comes from (EnergyPlus repository, testfiles/).
@@ -135,63 +145,12 @@ CURVE_SOURCE = (
 )
 
 
-@dataclass(frozen=True)
-class Curve:
-    """A ``Curve:Biquadratic`` or ``Curve:Quadratic`` as EnergyPlus evaluates it.
-
-    ``coefficients`` are (a, b, c) for a quadratic a + b x + c x^2, and (a, b, c, d, e, f) for a
-    biquadratic a + b x + c x^2 + d y + e y^2 + f x y. Inputs are clamped to their ranges and the
-    output to its limits, as EnergyPlus does.
-    """
-
-    name: str
-    coefficients: tuple[float, ...]
-    x_range: tuple[float, float]
-    y_range: tuple[float, float] | None = None
-    output_range: tuple[float | None, float | None] = (None, None)
-
-    @property
-    def key(self) -> str:
-        return "Curve:Biquadratic" if self.y_range else "Curve:Quadratic"
-
-    def __call__(self, x: float, y: float = 0.0) -> float:
-        x = min(max(x, self.x_range[0]), self.x_range[1])
-        c = self.coefficients
-        value = c[0] + c[1] * x + c[2] * x * x
-        if self.y_range:
-            y = min(max(y, self.y_range[0]), self.y_range[1])
-            value += c[3] * y + c[4] * y * y + c[5] * x * y
-        low, high = self.output_range
-        if low is not None:
-            value = max(value, low)
-        if high is not None:
-            value = min(value, high)
-        return value
-
-    def fields(self) -> list[Any]:
-        """Field values after the name, IDD 25.2 order (unit types for the biquadratic)."""
-        low, high = ("" if v is None else v for v in self.output_range)
-        if self.y_range:
-            return [
-                *self.coefficients,
-                *self.x_range,
-                *self.y_range,
-                low,
-                high,
-                "Temperature",
-                "Temperature",
-                "Dimensionless",
-            ]
-        out = [*self.coefficients, *self.x_range]
-        return out + [low, high] if self.output_range != (None, None) else out
-
-
 #: Heating capacity modifier, x = leaving hot-water temperature [degC], y = outdoor dry-bulb
 #: [degC] ("HeatCapCurveFuncTemp", :data:`CURVE_SOURCE`). Equals 1 (with :data:`EIR_CURVE`) at
 #: 46.6 degC / 6.3 degC, close to the Chinese nominal heating condition (7 degC outdoor, 45 degC
 #: leaving water); 0.80 at 50 / -2 degC.
 CAPACITY_CURVE = Curve(
-    "ASHP Heating CapFT",
+    "biquadratic",
     (
         0.794900878202383,
         0.00388524034840032,
@@ -203,13 +162,14 @@ CAPACITY_CURVE = Curve(
     x_range=(15.0, 70.0),
     y_range=(-17.0, 37.22),
     output_range=(None, 1.55),
+    name="ASHP Heating CapFT",
 )
 
 #: EIR modifier, same variables ("HeatEIRCurveFuncTemp", :data:`CURVE_SOURCE`): COP at 50 degC
 #: leaving water is the reference COP / 1.05 at 7 degC outdoor and / 1.48 at -2 degC (the
 #: curve's output cap, reached below about 0 degC; the polynomial alone gives 1.67).
 EIR_CURVE = Curve(
-    "ASHP Heating EIRFT",
+    "biquadratic",
     (
         0.530730392560108,
         0.00655164780603528,
@@ -221,20 +181,24 @@ EIR_CURVE = Curve(
     x_range=(15.0, 70.0),
     y_range=(-17.0, 37.22),
     output_range=(0.4, 1.48),
+    name="ASHP Heating EIRFT",
 )
 
 #: EIR modifier in part-load ratio ("EIRCurveFuncPLR", :data:`CURVE_SOURCE`): constant 1, the
 #: EIR of the example's unit does not change with load. EnergyPlus 25.2 multiplies
 #: load / reference COP by it (an EIR ratio normalised at PLR = 1, not a DOE-2 power fraction);
 #: below the minimum part-load ratio the unit cycles at that ratio's EIR.
-EIR_PLR_CURVE = Curve("ASHP Heating EIRFPLR", (1.0, 0.0, 0.0), x_range=(0.0, 1.0))
+EIR_PLR_CURVE = Curve("quadratic", (1.0, 0.0, 0.0), (0.0, 1.0), name="ASHP Heating EIRFPLR")
 
 #: The TimedEmpirical defrost curves of the same example (x = outdoor dry-bulb [degC]):
 #: defrost cycles per hour, heat-load penalty per cycle, defrost input energy fraction.
-TIMED_EMPIRICAL_CURVES = (
-    Curve("ASHP Defrost Frequency", (0.71582, -0.024822, 0.0), x_range=(-30.0, 10.60675883)),
-    Curve("ASHP Defrost Heat Load", (0.08286, -0.007812, 0.0), x_range=(-30.0, 10.60675883)),
-    Curve("ASHP Defrost Heat Energy", (0.03423, -0.00072, 0.0), x_range=(-30.0, 10.60675883)),
+TIMED_EMPIRICAL_CURVES = tuple(
+    Curve("quadratic", coefficients, (-30.0, 10.60675883), name=name)
+    for name, coefficients in (
+        ("ASHP Defrost Frequency", (0.71582, -0.024822, 0.0)),
+        ("ASHP Defrost Heat Load", (0.08286, -0.007812, 0.0)),
+        ("ASHP Defrost Heat Energy", (0.03423, -0.00072, 0.0)),
+    )
 )
 
 #: Lowest outdoor dry-bulb the heat pump runs at when ``minimum_outdoor_temperature_c`` is not
@@ -360,32 +324,9 @@ def capacity_fraction_at(supply_c: float, outdoor_c: float) -> float:
 # --------------------------------------------------------------------------------------------
 
 
-def _by_name(idf, key: str, name: str):
-    target = str(name).upper()
-    return next((o for o in idf.idfobjects[key.upper()] if str(o.Name).upper() == target), None)
-
-
 def _values(obj, start: int) -> list[str]:
     """Non-blank field values of ``obj`` after field ``start`` (1 = the name)."""
     return [str(v) for v in obj.obj[start + 1 :] if str(v).strip() != ""]
-
-
-def branch_components(branch) -> list[tuple[str, str, str, str]]:
-    """(object type, name, inlet node, outlet node) of each component of a ``Branch``."""
-    values = list(branch.obj[3:])
-    out = []
-    for i in range(0, len(values) - 3, 4):
-        group = [str(v) for v in values[i : i + 4]]
-        if group[0].strip():
-            out.append((group[0], group[1], group[2], group[3]))
-    return out
-
-
-def _branches(idf, branch_list_name: str) -> list:
-    listing = _by_name(idf, "BranchList", branch_list_name)
-    if listing is None:
-        return []
-    return [b for n in _values(listing, 1) if (b := _by_name(idf, "Branch", n)) is not None]
 
 
 @dataclass
@@ -409,11 +350,11 @@ def gas_boilers_on_plant_loops(idf) -> tuple[list[BoilerSite], list[str]]:
     """
     sites, seen = [], set()
     for loop in idf.idfobjects["PLANTLOOP"]:
-        for branch in _branches(idf, loop.Plant_Side_Branch_List_Name):
+        for branch in branches(idf, loop.Plant_Side_Branch_List_Name):
             for i, (kind, name, _, _) in enumerate(branch_components(branch)):
                 if kind.upper() != "BOILER:HOTWATER":
                     continue
-                boiler = _by_name(idf, "Boiler:HotWater", name)
+                boiler = model.by_name(idf, "Boiler:HotWater", name)
                 if boiler is None:
                     continue
                 seen.add(name.upper())
@@ -443,22 +384,6 @@ def fuel_coils_on_air_loops(idf) -> list[str]:
     return sorted(found)
 
 
-def _nodes_of(idf, name: str) -> list[str]:
-    """A node name, or the nodes of the ``NodeList`` so named."""
-    listing = _by_name(idf, "NodeList", name)
-    return _values(listing, 1) if listing is not None else [str(name)]
-
-
-def supply_nodes(idf, loop) -> set[str]:
-    """Upper-case names of the nodes on a plant loop's supply side."""
-    nodes = {str(loop.Plant_Side_Outlet_Node_Name).upper()}
-    nodes.add(str(loop.Loop_Temperature_Setpoint_Node_Name).upper())
-    for branch in _branches(idf, loop.Plant_Side_Branch_List_Name):
-        for _, _, inlet, outlet in branch_components(branch):
-            nodes.update((inlet.upper(), outlet.upper()))
-    return nodes
-
-
 def loop_setpoint_managers(idf, loop) -> list:
     """Set-point managers that name a node (or a ``NodeList`` with a node) on the loop's supply
     side in any field (``SetpointManager:ReturnTemperature:HotWater`` names the supply inlet and
@@ -469,7 +394,12 @@ def loop_setpoint_managers(idf, loop) -> list:
         if not key.startswith("SETPOINTMANAGER:"):
             continue
         for spm in objects:
-            targets = [n for v in spm.obj[2:] if str(v).strip() for n in _nodes_of(idf, v)]
+            targets = [
+                n
+                for v in spm.obj[2:]
+                if str(v).strip()
+                for n in model.expand_list(idf, "NodeList", v)
+            ]
             if any(n.upper() in nodes for n in targets):
                 out.append(spm)
     return out
@@ -483,58 +413,13 @@ def _key(obj) -> str:
     return str(obj.key).upper()
 
 
-def _type_name(obj) -> str:
-    """The object's type as the IDD spells it (eppy keeps new objects' types upper-case)."""
-    return str(obj.objidd[0].get("idfobj", obj.key)) if obj.objidd else str(obj.key)
-
-
-# --------------------------------------------------------------------------------------------
-# Sizes from the baseline
-# --------------------------------------------------------------------------------------------
-
-
-def baseline_size(sizes, component_type: str, name: str, description: str) -> float | None:
-    """The final ``Design Size <description>`` value of a component, or None.
-
-    ``Initial Design Size ...`` rows (the first plant-sizing pass) are not used.
-    """
-    if sizes is None or len(sizes) == 0:
-        return None
-    rows = sizes[
-        (sizes["component_type"].str.upper() == component_type.upper())
-        & (sizes["component_name"].str.upper() == str(name).upper())
-        & (sizes["description"] == f"Design Size {description}")
-    ]
-    if rows.empty:
-        return None
-    return float(rows["value"].iloc[-1])
-
-
 def _autosized(value) -> bool:
     return str(value).strip().lower() in ("autosize", "")
-
-
-def _number(value) -> float | None:
-    try:
-        return float(value)
-    except (TypeError, ValueError):
-        return None
 
 
 # --------------------------------------------------------------------------------------------
 # Writing objects
 # --------------------------------------------------------------------------------------------
-
-
-def _add(idf, key: str, values: list[Any]):
-    """Add an object from positional field values after the type; nothing after them."""
-    values = list(values)
-    while values and values[-1] == "":
-        values.pop()
-    obj = idf.newidfobject(key.upper())
-    del obj.obj[1:]
-    obj.obj.extend(values)
-    return obj
 
 
 def _append_field(obj, value: str) -> None:
@@ -546,14 +431,8 @@ def _append_field(obj, value: str) -> None:
     obj.obj[:] = values
 
 
-def _add_curve(idf, curve: Curve) -> str:
-    name = model.unique_name(idf, curve.key, curve.name)
-    _add(idf, curve.key, [name, *curve.fields()])
-    return name
-
-
 def _schedule_type_limits(idf, name: str = "Temperature") -> str:
-    return name if _by_name(idf, "ScheduleTypeLimits", name) is not None else ""
+    return name if model.by_name(idf, "ScheduleTypeLimits", name) is not None else ""
 
 
 @register
@@ -663,7 +542,7 @@ class AirSourceHeatPump(Measure):
             return self._check_packaged(idf, context)
         for loop in {id(s.loop): s.loop for s in sites}.values():
             others = [
-                f"{_type_name(spm)} {spm.Name!r}"
+                f"{model.type_name(spm)} {spm.Name!r}"
                 for spm in loop_setpoint_managers(idf, loop)
                 if _key(spm) not in RESETTABLE_SPM
             ]
@@ -780,13 +659,18 @@ class AirSourceHeatPump(Measure):
         )
 
     def _add_curves(self, idf) -> dict[str, Any]:
+        def add(curve: Curve) -> str:
+            # the biquadratics take temperatures; the quadratics keep the IDD's unit types
+            units = TEMPERATURE_UNIT_TYPES if curve.two_inputs else ()
+            return add_curve(idf, curve, unit_types=units)
+
         names = {
-            "capacity": _add_curve(idf, CAPACITY_CURVE),
-            "eir": _add_curve(idf, EIR_CURVE),
-            "eir_plr": _add_curve(idf, EIR_PLR_CURVE),
+            "capacity": add(CAPACITY_CURVE),
+            "eir": add(EIR_CURVE),
+            "eir_plr": add(EIR_PLR_CURVE),
         }
         if self.params["defrost_control"] == "TimedEmpirical":
-            names["timed_empirical"] = [_add_curve(idf, c) for c in TIMED_EMPIRICAL_CURVES]
+            names["timed_empirical"] = [add(c) for c in TIMED_EMPIRICAL_CURVES]
         return names
 
     def _replace(self, idf, site: BoilerSite, sizes, curves, notes) -> dict[str, Any]:
@@ -800,18 +684,20 @@ class AirSourceHeatPump(Measure):
             idf, "HeatPump:PlantLoop:EIR:Heating", f"{boiler_name} Air Source Heat Pump"
         )
         if not _autosized(boiler.Nominal_Capacity):
-            boiler_w = _number(boiler.Nominal_Capacity)
+            boiler_w = model.number(boiler.Nominal_Capacity)
             capacity_source = "the boiler's hard-sized Nominal Capacity"
         else:
-            boiler_w = baseline_size(sizes, "Boiler:HotWater", boiler_name, "Nominal Capacity")
+            boiler_w = component_size(
+                sizes, "Boiler:HotWater", boiler_name, "Design Size Nominal Capacity"
+            )
             capacity_source = "baseline Design Size Nominal Capacity"
         hp_w = None if boiler_w is None else boiler_w * p["capacity_ratio"]
         source_in = f"{hp_name} Outdoor Air Inlet Node"
         source_out = f"{hp_name} Outdoor Air Outlet Node"
-        _add(idf, "OutdoorAir:Node", [source_in, -1.0])
+        add_object(idf, "OutdoorAir:Node", [source_in, -1.0])
         defrost = p["defrost_control"]
         empirical = curves.get("timed_empirical", ["", "", ""])
-        _add(
+        add_object(
             idf,
             "HeatPump:PlantLoop:EIR:Heating",
             [
@@ -896,14 +782,14 @@ class AirSourceHeatPump(Measure):
         schedule = model.unique_name(
             idf, "Schedule:Constant", f"{loop_name} Heat Pump Supply Temperature"
         )
-        _add(idf, "Schedule:Constant", [schedule, _schedule_type_limits(idf), supply])
+        add_object(idf, "Schedule:Constant", [schedule, _schedule_type_limits(idf), supply])
         changed = []
         for spm in loop_setpoint_managers(idf, loop):
             if _key(spm) == "SETPOINTMANAGER:SCHEDULED":
                 changed.append(
                     {
                         "name": str(spm.Name),
-                        "type": _type_name(spm),
+                        "type": model.type_name(spm),
                         "before": str(spm.Schedule_Name),
                     }
                 )
@@ -919,10 +805,12 @@ class AirSourceHeatPump(Measure):
                     "Setpoint_at_Outdoor_Low_Temperature_2",
                     "Setpoint_at_Outdoor_High_Temperature_2",
                 ):
-                    value = _number(spm[field]) if field in spm.fieldnames else None
+                    value = model.number(spm[field]) if field in spm.fieldnames else None
                     if value is not None and value > supply:
                         spm[field] = supply
-                changed.append({"name": str(spm.Name), "type": _type_name(spm), "before": before})
+                changed.append(
+                    {"name": str(spm.Name), "type": model.type_name(spm), "before": before}
+                )
         sizing = next(
             (
                 s
@@ -938,8 +826,8 @@ class AirSourceHeatPump(Measure):
                 "a baseline size are autosized as installed"
             )
         elif sizing is not None:
-            exit_c = _number(sizing.Design_Loop_Exit_Temperature)
-            delta = _number(sizing.Loop_Design_Temperature_Difference)
+            exit_c = model.number(sizing.Design_Loop_Exit_Temperature)
+            delta = model.number(sizing.Loop_Design_Temperature_Difference)
             sizing_before = (exit_c, delta)
             new_delta = self.params["loop_delta_t_k"]
             if new_delta is None:
@@ -955,7 +843,7 @@ class AirSourceHeatPump(Measure):
             sizing_after = (supply, new_delta)
         else:
             notes.append(f"plant loop {loop_name!r}: no Sizing:Plant, nothing to reset there")
-        max_before = _number(loop.Maximum_Loop_Temperature)
+        max_before = model.number(loop.Maximum_Loop_Temperature)
         if max_before is not None and max_before < supply:
             loop.Maximum_Loop_Temperature = supply
         return {
@@ -965,7 +853,7 @@ class AirSourceHeatPump(Measure):
             "setpoint_managers": changed,
             "sizing_plant_before": sizing_before,
             "sizing_plant_after": sizing_after,
-            "maximum_loop_temperature_c": _number(loop.Maximum_Loop_Temperature),
+            "maximum_loop_temperature_c": model.number(loop.Maximum_Loop_Temperature),
         }
 
     def _keep_coils(self, idf, loops, sizes, notes) -> tuple[list[dict[str, Any]], bool]:
@@ -986,7 +874,9 @@ class AirSourceHeatPump(Measure):
             ):
                 if not _autosized(coil[field]):
                     continue
-                value = baseline_size(sizes, "Coil:Heating:Water", coil.Name, description)
+                value = component_size(
+                    sizes, "Coil:Heating:Water", coil.Name, f"Design Size {description}"
+                )
                 if value is None:
                     missing.append(f"{coil.Name} {description}")
                     continue
@@ -1005,8 +895,8 @@ class AirSourceHeatPump(Measure):
                     continue
                 if not _autosized(terminal.Maximum_Hot_Water_or_Steam_Flow_Rate):
                     continue
-                value = baseline_size(
-                    sizes, terminal.key, terminal.Name, "Maximum Reheat Water Flow Rate"
+                value = component_size(
+                    sizes, terminal.key, terminal.Name, "Design Size Maximum Reheat Water Flow Rate"
                 )
                 if value is None:
                     missing.append(f"{terminal.Name} Maximum Reheat Water Flow Rate")
@@ -1044,7 +934,7 @@ class AirSourceHeatPump(Measure):
                     f"it stays below {cap:g} degC)"
                 )
                 continue
-            value = _number(sizing.Zone_Heating_Design_Supply_Air_Temperature)
+            value = model.number(sizing.Zone_Heating_Design_Supply_Air_Temperature)
             if value is not None and value > cap:
                 sizing.Zone_Heating_Design_Supply_Air_Temperature = cap
                 done.append({"zone": zone, "before_c": value, "after_c": cap})
@@ -1066,16 +956,16 @@ class AirSourceHeatPump(Measure):
         for loop_sites in by_loop.values():
             loop = loop_sites[0].loop
             loop_name = str(loop.Name)
-            branch_list = _by_name(idf, "BranchList", loop.Plant_Side_Branch_List_Name)
-            connectors = _by_name(idf, "ConnectorList", loop.Plant_Side_Connector_List_Name)
+            branch_list = model.by_name(idf, "BranchList", loop.Plant_Side_Branch_List_Name)
+            connectors = model.by_name(idf, "ConnectorList", loop.Plant_Side_Connector_List_Name)
             splitter = mixer = None
             if connectors is not None:
                 values = _values(connectors, 1)
                 for kind, name in zip(values[::2], values[1::2], strict=False):
                     if kind.upper() == "CONNECTOR:SPLITTER":
-                        splitter = _by_name(idf, "Connector:Splitter", name)
+                        splitter = model.by_name(idf, "Connector:Splitter", name)
                     elif kind.upper() == "CONNECTOR:MIXER":
-                        mixer = _by_name(idf, "Connector:Mixer", name)
+                        mixer = model.by_name(idf, "Connector:Mixer", name)
             if branch_list is None or splitter is None or mixer is None:
                 raise InputError(
                     f"measure {self.name}: plant loop {loop_name!r}: no supply BranchList, "
@@ -1093,11 +983,13 @@ class AirSourceHeatPump(Measure):
                 boiler.Boiler_Water_Inlet_Node_Name = inlet
                 boiler.Boiler_Water_Outlet_Node_Name = outlet
                 if _autosized(boiler.Nominal_Capacity):
-                    size = baseline_size(sizes, "Boiler:HotWater", name, "Nominal Capacity")
+                    size = component_size(
+                        sizes, "Boiler:HotWater", name, "Design Size Nominal Capacity"
+                    )
                     if size is not None:
                         boiler.Nominal_Capacity = size
                 branch = model.unique_name(idf, "Branch", f"{name} Backup Branch")
-                _add(idf, "Branch", [branch, "", "Boiler:HotWater", name, inlet, outlet])
+                add_object(idf, "Branch", [branch, "", "Boiler:HotWater", name, inlet, outlet])
                 names = _values(branch_list, 1)
                 branch_list.obj[2:] = [*names[:-1], branch, *names[-1:]]
                 _append_field(splitter, branch)
@@ -1105,13 +997,13 @@ class AirSourceHeatPump(Measure):
                 spm = model.unique_name(
                     idf, "SetpointManager:Scheduled", f"{name} Backup Setpoint Manager"
                 )
-                _add(
+                add_object(
                     idf,
                     "SetpointManager:Scheduled",
                     [spm, "Temperature", schedules[loop_name.upper()], outlet],
                 )
                 boiler_entries += ["Boiler:HotWater", name]
-            _add(idf, "PlantEquipmentList", [boiler_list, *boiler_entries])
+            add_object(idf, "PlantEquipmentList", [boiler_list, *boiler_entries])
             self._outdoor_scheme(idf, loop, boiler_list, cutoff, notes)
             notes.append(
                 f"plant loop {loop_name!r}: {len(loop_sites)} boiler(s) kept as backup below "
@@ -1121,7 +1013,7 @@ class AirSourceHeatPump(Measure):
 
     def _outdoor_scheme(self, idf, loop, boiler_list: str, cutoff: float, notes) -> None:
         """Replace the loop's heating-load schemes by an outdoor dry-bulb scheme."""
-        schemes = _by_name(
+        schemes = model.by_name(
             idf, "PlantEquipmentOperationSchemes", loop.Plant_Equipment_Operation_Scheme_Name
         )
         if schemes is None:
@@ -1134,7 +1026,7 @@ class AirSourceHeatPump(Measure):
             kind = str(schemes.obj[i]).upper()
             if kind != "PLANTEQUIPMENTOPERATION:HEATINGLOAD":
                 continue
-            scheme = _by_name(idf, "PlantEquipmentOperation:HeatingLoad", schemes.obj[i + 1])
+            scheme = model.by_name(idf, "PlantEquipmentOperation:HeatingLoad", schemes.obj[i + 1])
             lists = _values(scheme, 1)[2::3] if scheme is not None else []
             heat_pump_list = lists[0] if lists else None
             if heat_pump_list is None:
@@ -1142,7 +1034,7 @@ class AirSourceHeatPump(Measure):
             name = model.unique_name(
                 idf, "PlantEquipmentOperation:OutdoorDryBulb", f"{loop.Name} Outdoor Operation"
             )
-            _add(
+            add_object(
                 idf,
                 "PlantEquipmentOperation:OutdoorDryBulb",
                 [
@@ -1162,7 +1054,8 @@ class AirSourceHeatPump(Measure):
                     f"{scheme.Name}: {len(lists)} load ranges; the outdoor scheme uses the first "
                     f"list ({heat_pump_list!r}) for the heat pumps"
                 )
-            if not _referenced(idf, str(scheme.Name), exclude=scheme):
+            users = model.references(idf, str(scheme.Name), with_names=True)
+            if all(user is scheme for user in users):
                 idf.removeidfobject(scheme)
             replaced = True
         if not replaced:
@@ -1176,7 +1069,7 @@ def _loop_coils(idf, loops) -> set[str]:
     """Upper-case names of the ``Coil:Heating:Water`` objects on the loops' demand sides."""
     coils = set()
     for loop in loops:
-        for branch in _branches(idf, loop.Demand_Side_Branch_List_Name):
+        for branch in branches(idf, loop.Demand_Side_Branch_List_Name):
             for kind, name, _, _ in branch_components(branch):
                 if kind.upper() == "COIL:HEATING:WATER":
                     coils.add(name.upper())
@@ -1246,7 +1139,7 @@ def _remove_ems_reading(idf, component: str) -> list[str]:
         )
     ]
     dropped = {str(p.Name).upper() for p in programs}
-    removed = [f"{_type_name(o)} {o.Name}" for o in hooks + programs]
+    removed = [f"{model.type_name(o)} {o.Name}" for o in hooks + programs]
     for manager in list(idf.idfobjects["ENERGYMANAGEMENTSYSTEM:PROGRAMCALLINGMANAGER"]):
         kept = [n for n in _values(manager, 2) if n.upper() not in dropped]
         if len(kept) == len(_values(manager, 2)):
@@ -1254,20 +1147,8 @@ def _remove_ems_reading(idf, component: str) -> list[str]:
         if kept:
             manager.obj[3:] = kept
         else:
-            removed.append(f"{_type_name(manager)} {manager.Name}")
+            removed.append(f"{model.type_name(manager)} {manager.Name}")
             idf.removeidfobject(manager)
     for obj in hooks + programs:
         idf.removeidfobject(obj)
     return removed
-
-
-def _referenced(idf, name: str, exclude) -> bool:
-    """Whether any object other than ``exclude`` has a field equal to ``name``."""
-    target = name.upper()
-    for objects in idf.idfobjects.values():
-        for obj in objects:
-            if obj is exclude:
-                continue
-            if any(str(v).upper() == target for v in obj.obj[1:]):
-                return True
-    return False

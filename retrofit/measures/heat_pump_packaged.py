@@ -138,12 +138,21 @@ from typing import Any
 
 from retrofit import model
 from retrofit.errors import InputError
+from retrofit.iplv import Curve
 from retrofit.measures.base import (
     Applicability,
     ApplyContext,
     MeasureResult,
     NotApplicable,
     Parameter,
+)
+from retrofit.measures.hvac import (
+    add_curve,
+    add_object,
+    branch_components,
+    final_sizes,
+    retype_references,
+    temperature_setpoint_managers,
 )
 
 #: The measure this module serves (for messages).
@@ -194,16 +203,6 @@ _CHECKS = (
 )
 
 
-@dataclass(frozen=True)
-class Curve:
-    """A performance curve: EnergyPlus type, coefficients and input limits, in IDD order."""
-
-    key: str
-    name: str
-    coefficients: tuple[float, ...]
-    limits: tuple[float, ...]
-
-
 #: Curves of the new DX heating coils: the PSZ-HP heating coil of the ASHRAE 90.1-2019 small
 #: office prototype (bundled ``ASHRAE901_OfficeSmall_STD2019_Denver.idf``, curve names there in
 #: the comments); the heating ones equal EnergyPlus's example ``DXCoilSystemAuto.idf``.
@@ -213,32 +212,36 @@ class Curve:
 CURVES = {
     # HPACHeatCapFT: 1.00 at the 8.33 degC rating point, 0.76 at 0 degC, 0.62 at -5 degC
     "capacity_f_temperature": Curve(
-        "Curve:Cubic",
-        "HP Heat CapFT",
+        "cubic",
         (0.758746, 0.027626, 0.000148716, 0.0000034992),
         (-20.0, 20.0),
+        name="HP Heat CapFT",
     ),
     # HPACHeatCapFFF
-    "capacity_f_flow": Curve("Curve:Cubic", "HP Heat CapFFF", (0.84, 0.16, 0.0, 0.0), (0.5, 1.5)),
+    "capacity_f_flow": Curve("cubic", (0.84, 0.16, 0.0, 0.0), (0.5, 1.5), name="HP Heat CapFFF"),
     # HPACHeatEIRFT: 1.00 at 8.33 degC, 1.19 at 0 degC, 1.37 at -5 degC
     "eir_f_temperature": Curve(
-        "Curve:Cubic",
-        "HP Heat EIRFT",
+        "cubic",
         (1.19248, -0.0300438, 0.00103745, -0.000023328),
         (-20.0, 20.0),
+        name="HP Heat EIRFT",
     ),
     # HPACHeatEIRFFF
-    "eir_f_flow": Curve("Curve:Quadratic", "HP Heat EIRFFF", (1.3824, -0.4336, 0.0512), (0.0, 1.0)),
+    "eir_f_flow": Curve("quadratic", (1.3824, -0.4336, 0.0512), (0.0, 1.0), name="HP Heat EIRFFF"),
     # HPACCOOLPLFFPLR: PLF = 0.85 + 0.15 PLR (the generic curve of the Input-Output Reference)
-    "plf_f_plr": Curve("Curve:Quadratic", "HP Heat PLFFPLR", (0.85, 0.15, 0.0), (0.0, 1.0)),
+    "plf_f_plr": Curve("quadratic", (0.85, 0.15, 0.0), (0.0, 1.0), name="HP Heat PLFFPLR"),
     # HPACCOOLEIRFT, used by the prototype as the reverse-cycle defrost EIR f(T)
     "defrost_eir_f_temperature": Curve(
-        "Curve:Biquadratic",
-        "HP Defrost EIRFT",
+        "biquadratic",
         (0.297145, 0.0430933, -0.000748766, 0.00597727, 0.000482112, -0.000956448),
-        (12.77778, 23.88889, 21.11111, 46.11111),
+        (12.77778, 23.88889),
+        (21.11111, 46.11111),
+        name="HP Defrost EIRFT",
     ),
 }
+
+#: Prefix of the names the curves get in the model.
+CURVE_NAME_PREFIX = "Retrofit "
 
 
 def cop_at(cop_rated: float, outdoor_c: float) -> float:
@@ -250,10 +253,7 @@ def cop_at(cop_rated: float, outdoor_c: float) -> float:
     condition; standards.md P2.2, KG) and Shanghai's -2.0 degC heating design dry-bulb
     (standards.md 8), a unit that just meets the standard has ``cop_rated`` = 1.8 x 1.257 = 2.26.
     """
-    curve = CURVES["eir_f_temperature"]
-    x = min(max(outdoor_c, curve.limits[0]), curve.limits[1])
-    eir = sum(c * x**i for i, c in enumerate(curve.coefficients))
-    return cop_rated / eir
+    return cop_rated / CURVES["eir_f_temperature"](outdoor_c)
 
 
 #: Defrost of the new DX heating coils: reverse cycle on demand (ASHRAE 90.1-2019 small office
@@ -350,25 +350,6 @@ def _same(a: Any, b: Any) -> bool:
     return str(a).strip().upper() == str(b).strip().upper()
 
 
-def _type_name(key: str, idf) -> str:
-    """The IDD spelling of an eppy key (``COIL:HEATING:FUEL`` -> ``Coil:Heating:Fuel``)."""
-    objects = idf.idfobjects[key]
-    if objects and objects[0].objidd:
-        return objects[0].objidd[0].get("idfobj", key)
-    return key
-
-
-def _references(idf, name: str) -> list[tuple[str, Any]]:
-    """(type, object) of every object with a field (after its name) equal to ``name``."""
-    target = name.strip().upper()
-    out = []
-    for key, objects in idf.idfobjects.items():
-        for obj in objects:
-            if any(str(v).strip().upper() == target for v in obj.obj[2:]):
-                out.append((_type_name(key, idf), obj))
-    return out
-
-
 def _field(obj, *names: str) -> Any:
     """The first of ``names`` that the object has (layouts differ between similar types)."""
     for name in names:
@@ -377,40 +358,15 @@ def _field(obj, *names: str) -> Any:
     raise KeyError(names[0])
 
 
-def _nodelists(idf) -> dict[str, Any]:
-    return {str(n.Name).upper(): n for n in idf.idfobjects["NODELIST"]}
-
-
-def _nodes_of(idf, value: str) -> list[str]:
-    """A node name, or the nodes of the ``NodeList`` called ``value``, upper-case."""
-    listing = _nodelists(idf).get(str(value).upper())
-    if listing is None:
-        return [str(value).upper()]
-    return [str(v).upper() for v in listing.obj[2:] if str(v).strip()]
-
-
 def _setpoint_managers(idf, node: str) -> list[Any]:
     """Set-point managers (any type) that write a temperature set-point on ``node``."""
-    out = []
-    for key, objects in idf.idfobjects.items():
-        if not key.startswith("SETPOINTMANAGER:"):
-            continue
-        for spm in objects:
-            if "Setpoint_Node_or_NodeList_Name" not in spm.fieldnames:
-                continue
-            variable = (
-                spm["Control_Variable"] if "Control_Variable" in spm.fieldnames else "Temperature"
-            )
-            if str(variable or "Temperature").lower() != "temperature":
-                continue
-            if node.upper() in _nodes_of(idf, spm.Setpoint_Node_or_NodeList_Name):
-                out.append(spm)
-    return out
+    return [m.obj for m in temperature_setpoint_managers(idf) if node.upper() in m.nodes]
 
 
 def _classify(idf, coil) -> GasCoil:
     """How ``coil`` can be converted, or why not."""
-    refs = [(t, o) for t, o in _references(idf, coil.Name) if not t.startswith(IGNORED_REFERENCES)]
+    refs = [(model.type_name(o), o) for o in model.references(idf, coil.Name)]
+    refs = [(t, o) for t, o in refs if not t.startswith(IGNORED_REFERENCES)]
     blocking = [t for t, _ in refs if t.startswith(BLOCKING_REFERENCES)]
     if blocking:
         return GasCoil(coil, None, reason=f"named by {blocking[0]}: convert it by hand")
@@ -497,7 +453,7 @@ def _member(idf, parent, type_fields: tuple[str, ...], name_fields: tuple[str, .
     name = str(_field(parent, *name_fields)).strip()
     if not kind or not name:
         return None
-    return next((o for o in idf.idfobjects[kind.upper()] if _same(o.Name, name)), None)
+    return model.by_name(idf, kind, name)
 
 
 def _link(role: str, obj) -> _Link | None:
@@ -593,30 +549,21 @@ def applies_packaged(idf) -> Applicability:
 # ---------------------------------------------------------------------------------------------
 
 
-def _number(value) -> float | None:
-    try:
-        number = float(value)
-    except (TypeError, ValueError):
-        return None
-    return number if number > 0 else None
-
-
 def _design_size_w(sizes, coil_type: str, coil_name: str, what: str) -> float | None:
-    """Largest final "Design Size ... <what>" [W] of a component in ``ComponentSizes``."""
-    if sizes is None or len(sizes) == 0:
-        return None
-    rows = sizes[
-        (sizes["component_type"].str.upper() == coil_type.upper())
-        & (sizes["component_name"].str.upper() == coil_name.upper())
-        & sizes["description"].str.startswith("Design Size")
-        & sizes["description"].str.contains(what, regex=False)
-        & (sizes["units"] == "W")
+    """Largest final "Design Size ... <what>" [W] of a component in ``ComponentSizes`` (a
+    two-speed coil reports its high and low speed; the high speed is its rating)."""
+    rows = final_sizes(sizes, coil_type, coil_name)
+    description = rows["description"]
+    rows = rows[
+        description.str.startswith("Design Size")
+        & description.str.contains(what, regex=False)
+        & (rows["units"] == "W")
     ]
     return float(rows["value"].max()) if len(rows) else None
 
 
 def _gas_capacity_w(coil, sizes) -> float | None:
-    return _number(coil.Nominal_Capacity) or _design_size_w(
+    return model.number(coil.Nominal_Capacity, positive=True) or _design_size_w(
         sizes, FUEL_COIL, coil.Name, "Nominal Capacity"
     )
 
@@ -627,11 +574,9 @@ def _cooling_coil(idf, found: GasCoil) -> tuple[str, str] | None:
     if found.arrangement in ("furnace", "unitary_system"):
         kind = str(parent.Cooling_Coil_Object_Type)
         return (kind, str(parent.Cooling_Coil_Name)) if kind.strip() else None
-    values = parent.obj[3:]
-    for i in range(0, len(values) - 1, 4):
-        kind, name = str(values[i]), str(values[i + 1])
+    for kind, name, _, _ in branch_components(parent):
         if kind.upper() == "COILSYSTEM:COOLING:DX":
-            system = next((s for s in idf.idfobjects[kind.upper()] if _same(s.Name, name)), None)
+            system = model.by_name(idf, kind, name)
             if system is not None:
                 return str(system.Cooling_Coil_Object_Type), str(system.Cooling_Coil_Name)
         if kind.upper().startswith("COIL:COOLING:DX"):
@@ -643,10 +588,12 @@ def _cooling_capacity_w(idf, coil_type: str, coil_name: str, sizes) -> float | N
     sized = _design_size_w(sizes, coil_type, coil_name, "Total Cooling Capacity")
     if sized:
         return sized
-    obj = next((c for c in idf.idfobjects[coil_type.upper()] if _same(c.Name, coil_name)), None)
+    obj = model.by_name(idf, coil_type, coil_name)
     if obj is None:
         return None
-    values = [_number(obj[n]) for n in obj.fieldnames if "Total_Cooling_Capacity" in n]
+    values = [
+        model.number(obj[n], positive=True) for n in obj.fieldnames if "Total_Cooling_Capacity" in n
+    ]
     values = [v for v in values if v]
     return max(values) if values else None
 
@@ -656,30 +603,12 @@ def _cooling_capacity_w(idf, coil_type: str, coil_name: str, sizes) -> float | N
 # ---------------------------------------------------------------------------------------------
 
 
-def _unique(idf, key: str, base: str) -> str:
-    return model.unique_name(idf, key, base)
-
-
 def _add_curves(idf) -> dict[str, str]:
     """Add :data:`CURVES` under names no curve or table of the model has; their names."""
-    taken = {
-        str(o.Name).upper()
-        for key, objects in idf.idfobjects.items()
-        if key.startswith(("CURVE:", "TABLE:"))
-        for o in objects
+    return {
+        role: add_curve(idf, curve, f"{CURVE_NAME_PREFIX}{curve.name}", unit_types=())
+        for role, curve in CURVES.items()
     }
-    names = {}
-    for role, curve in CURVES.items():
-        name, n = f"Retrofit {curve.name}", 1
-        while name.upper() in taken:
-            n += 1
-            name = f"Retrofit {curve.name} {n}"
-        taken.add(name.upper())
-        obj = idf.newidfobject(curve.key.upper(), Name=name)
-        values = [*curve.coefficients, *curve.limits]
-        obj.obj = [obj.obj[0], name, *values]
-        names[role] = name
-    return names
 
 
 def _add_dx_coil(idf, name, schedule, size, inlet, outlet, p, curves) -> str:
@@ -687,7 +616,7 @@ def _add_dx_coil(idf, name, schedule, size, inlet, outlet, p, curves) -> str:
     coil is sized like the unit's cooling coil, :data:`RATED_AIR_FLOW_M3_S_PER_W` x capacity
     when it is sized to a gas coil (which is often far smaller than the unit's air flow)."""
     capacity_w = size.heat_pump_w
-    name = _unique(idf, DX_COIL, name)
+    name = model.unique_name(idf, DX_COIL, name)
     coil = idf.newidfobject(DX_COIL.upper(), Name=name)
     coil.Availability_Schedule_Name = schedule
     coil.Gross_Rated_Heating_Capacity = capacity_w if capacity_w else "Autosize"
@@ -721,7 +650,7 @@ def _add_dx_coil(idf, name, schedule, size, inlet, outlet, p, curves) -> str:
 
 
 def _add_electric_coil(idf, name, schedule, capacity_w, inlet, outlet, setpoint_node="") -> str:
-    name = _unique(idf, ELECTRIC_COIL, name)
+    name = model.unique_name(idf, ELECTRIC_COIL, name)
     idf.newidfobject(
         ELECTRIC_COIL.upper(),
         Name=name,
@@ -738,29 +667,25 @@ def _add_electric_coil(idf, name, schedule, capacity_w, inlet, outlet, setpoint_
 def _add_setpoint_node(idf, found: GasCoil, node: str) -> None:
     """Make every manager that writes the gas coil's set-point node also write ``node``."""
     setpoint = str(found.obj.Temperature_Setpoint_Node_Name).strip()
-    lists = _nodelists(idf)
     created = None
     for spm in found.setpoint_managers:
         target = str(spm.Setpoint_Node_or_NodeList_Name)
-        listing = lists.get(target.upper())
+        listing = model.by_name(idf, "NodeList", target)
         if listing is not None:
-            if node.upper() not in _nodes_of(idf, target):
+            if node.upper() not in map(str.upper, model.expand_list(idf, "NodeList", target)):
                 listing.obj.append(node)
             continue
         if created is None:
-            created = _unique(idf, "NodeList", f"{found.name} Setpoint Nodes")
-            nodelist = idf.newidfobject("NODELIST", Name=created)
-            nodelist.obj = [nodelist.obj[0], created, node, setpoint]
-            lists[created.upper()] = nodelist
+            created = model.unique_name(idf, "NodeList", f"{found.name} Setpoint Nodes")
+            add_object(idf, "NodeList", [created, node, setpoint])
         spm.Setpoint_Node_or_NodeList_Name = created
 
 
 def _on_branch(branch, coil_name: str) -> bool:
     """Whether a branch lists the gas coil ``coil_name`` as one of its components."""
-    values = branch.obj
     return any(
-        _same(values[i], FUEL_COIL) and _same(values[i + 1], coil_name)
-        for i in range(3, len(values) - 1, 4)
+        _same(kind, FUEL_COIL) and _same(name, coil_name)
+        for kind, name, _, _ in branch_components(branch)
     )
 
 
@@ -773,14 +698,6 @@ def _replace_on_branch(branch, coil_name: str, components: list[tuple[str, str, 
             branch.obj = [*values[:i], *group, *values[i + 4 :]]
             return
     raise InputError(f"measure {MEASURE_NAME}: {coil_name} not found on branch {branch.Name}")
-
-
-def _rename_on_branches(idf, old_type: str, name: str, new_type: str) -> None:
-    for branch in idf.idfobjects["BRANCH"]:
-        values = branch.obj
-        for i in range(3, len(values) - 1, 4):
-            if _same(values[i], old_type) and _same(values[i + 1], name):
-                values[i] = new_type
 
 
 # ---------------------------------------------------------------------------------------------
@@ -829,7 +746,7 @@ def _convert_branch(idf, found, size, p, curves) -> dict:
         p,
         curves,
     )
-    system = _unique(idf, DX_SYSTEM, f"{found.name} HP")
+    system = model.unique_name(idf, DX_SYSTEM, f"{found.name} HP")
     idf.newidfobject(
         DX_SYSTEM.upper(),
         Name=system,
@@ -970,7 +887,7 @@ def _convert_unit(idf, found, size, p, curves) -> dict:
     unit.Supplemental_Heating_Coil_Object_Type = ELECTRIC_COIL
     unit.Supplemental_Heating_Coil_Name = backup
     unit.Dehumidification_Control_Type = "None"
-    _rename_on_branches(idf, found.parent_type, name, HEAT_PUMP)
+    retype_references(idf, name, found.parent_type, HEAT_PUMP)
     return {"heat_pump": f"{HEAT_PUMP} {name} ({DX_COIL} {dx})", "backup": backup}
 
 
@@ -982,7 +899,7 @@ def _one_heating_speed(idf, unit) -> None:
     kind = str(unit.Design_Specification_Multispeed_Object_Type).strip()
     if not name or kind.upper() != "UNITARYSYSTEMPERFORMANCE:MULTISPEED":
         return
-    perf = next((o for o in idf.idfobjects[kind.upper()] if _same(o.Name, name)), None)
+    perf = model.by_name(idf, kind, name)
     if perf is None:
         return
     users = [
@@ -992,7 +909,7 @@ def _one_heating_speed(idf, unit) -> None:
     ]
     if len(users) > 1:
         copy = idf.copyidfobject(perf)
-        copy.Name = _unique(idf, kind, f"{name} HP")
+        copy.Name = model.unique_name(idf, kind, f"{name} HP")
         unit.Design_Specification_Multispeed_Object_Name = copy.Name
         perf = copy
     perf.Number_of_Speeds_for_Heating = 1

@@ -74,7 +74,9 @@ from dataclasses import dataclass, field
 
 import pandas as pd
 
+from retrofit import model
 from retrofit.errors import InputError
+from retrofit.iplv import Curve
 from retrofit.measures.base import (
     Applicability,
     ApplyContext,
@@ -83,6 +85,7 @@ from retrofit.measures.base import (
     Parameter,
     register,
 )
+from retrofit.measures.hvac import TEMPERATURE_UNIT_TYPES, add_curve, final_sizes, retype_references
 
 #: Water heater tanks the measure converts.
 TANK_TYPES = {
@@ -166,10 +169,28 @@ WATER_SPECIFIC_HEAT_J_PER_KG_K = 4186.0
 #: triggers asks the user to check capacity_fraction, nothing else changes.
 PLACEHOLDER_RECOVERY_H = 0.25
 
-CURVE_NAMES = {
-    "capacity": "HPWH Heating Capacity fTemp",
-    "cop": "HPWH Heating COP fTemp",
-    "part_load": "HPWH Part Load Fraction fPLR",
+#: The three curves as the measure adds them to the model (by role).
+CURVES = {
+    "capacity": Curve(
+        "biquadratic",
+        CAPACITY_CURVE,
+        CURVE_X_RANGE_C,
+        CURVE_Y_RANGE_C,
+        name="HPWH Heating Capacity fTemp",
+    ),
+    "cop": Curve(
+        "biquadratic", COP_CURVE, CURVE_X_RANGE_C, CURVE_Y_RANGE_C, name="HPWH Heating COP fTemp"
+    ),
+    "part_load": Curve(
+        "quadratic", PART_LOAD_CURVE, (0.0, 1.0), name="HPWH Part Load Fraction fPLR"
+    ),
+}
+
+#: Unit types written with each curve (the part-load curve keeps the IDD defaults).
+CURVE_UNIT_TYPES = {
+    "capacity": TEMPERATURE_UNIT_TYPES,
+    "cop": TEMPERATURE_UNIT_TYPES,
+    "part_load": None,
 }
 
 _KEYWORD = re.compile(r"^\s*(through|for|until|interpolate)\b", re.IGNORECASE)
@@ -189,48 +210,36 @@ def recovery_time_h(volume_m3: float, capacity_w: float) -> float:
 def curve_value(coefficients: tuple, x: float, y: float) -> float:
     """A biquadratic of :data:`CAPACITY_CURVE` or :data:`COP_CURVE` form, inputs clamped to the
     curves' ranges as EnergyPlus clamps them."""
-    x = min(max(x, CURVE_X_RANGE_C[0]), CURVE_X_RANGE_C[1])
-    y = min(max(y, CURVE_Y_RANGE_C[0]), CURVE_Y_RANGE_C[1])
-    c1, c2, c3, c4, c5, c6 = coefficients
-    return c1 + c2 * x + c3 * x * x + c4 * y + c5 * y * y + c6 * x * y
+    return Curve("biquadratic", tuple(coefficients), CURVE_X_RANGE_C, CURVE_Y_RANGE_C)(x, y)
+
+
+#: Schedule types whose values the measure reads, in the order they are looked up.
+READABLE_SCHEDULES = ("Schedule:Constant", "Schedule:Compact")
 
 
 def schedule_values(idf, name: str) -> list[float] | None:
     """The values a ``Schedule:Constant`` or ``Schedule:Compact`` takes, or None (other types)."""
-    target = name.upper()
-    for obj in idf.idfobjects["SCHEDULE:CONSTANT"]:
-        if str(obj.Name).upper() == target:
-            return [float(obj.Hourly_Value)]
-    for obj in idf.idfobjects["SCHEDULE:COMPACT"]:
-        if str(obj.Name).upper() == target:
-            values = []
-            for text in obj.obj[3:]:
-                text = str(text).strip()
-                if not text or _KEYWORD.match(text):
-                    continue
-                try:
-                    values.append(float(text))
-                except ValueError:
-                    return None
-            return values or None
-    return None
+    obj = model.by_name(idf, READABLE_SCHEDULES, name)
+    if obj is None:
+        return None
+    if obj.key.upper() == "SCHEDULE:CONSTANT":
+        return [float(obj.Hourly_Value)]
+    values = []
+    for text in obj.obj[3:]:
+        text = str(text).strip()
+        if not text or _KEYWORD.match(text):
+            continue
+        try:
+            values.append(float(text))
+        except ValueError:
+            return None
+    return values or None
 
 
 def schedule_type_limits(idf, name: str) -> str:
     """Schedule Type Limits Name of a ``Schedule:Constant`` or ``:Compact`` ("" if none)."""
-    target = name.upper()
-    for key in ("SCHEDULE:CONSTANT", "SCHEDULE:COMPACT"):
-        for obj in idf.idfobjects[key]:
-            if str(obj.Name).upper() == target:
-                return str(obj.Schedule_Type_Limits_Name)
-    return ""
-
-
-def _number(value) -> float | None:
-    try:
-        return float(value)
-    except (TypeError, ValueError):
-        return None
+    obj = model.by_name(idf, READABLE_SCHEDULES, name)
+    return "" if obj is None else str(obj.Schedule_Type_Limits_Name)
 
 
 def _blank(value) -> bool:
@@ -238,22 +247,13 @@ def _blank(value) -> bool:
 
 
 def sized_capacity_w(sizes: pd.DataFrame | None, tank_type: str, name: str) -> float | None:
-    """The heater capacity a sizing run gave ``name`` [W] (final "Design Size" rows), or None."""
-    if sizes is None or sizes.empty:
-        return None
-    rows = sizes[
-        (sizes["component_type"].str.upper() == tank_type.upper())
-        & (sizes["component_name"].str.upper() == name.upper())
-    ]
+    """The heater capacity a sizing run gave ``name`` [W], or None: the last final row (not an
+    "Initial ..." one) whose description names the heater's capacity (EnergyPlus 25.2 writes
+    "Maximum Heater Capacity")."""
+    rows = final_sizes(sizes, tank_type, name)
     description = rows["description"].str.lower()
-    rows = rows[
-        description.str.contains("heater")
-        & description.str.contains("capacity")
-        & ~description.str.contains("initial")
-    ]
-    if rows.empty:
-        return None
-    return float(rows["value"].iloc[-1])
+    rows = rows[description.str.contains("heater") & description.str.contains("capacity")]
+    return float(rows["value"].iloc[-1]) if len(rows) else None
 
 
 @dataclass
@@ -315,7 +315,7 @@ def gas_water_heaters(idf, sizes: pd.DataFrame | None = None) -> list[GasWaterHe
                         obj=obj,
                         tank_type=tank_type,
                         name=name,
-                        volume_m3=_number(obj.Tank_Volume),
+                        volume_m3=model.number(obj.Tank_Volume),
                         capacity_w=None,
                         capacity_source="",
                         setpoint_schedule=str(obj.Heater_1_Setpoint_Temperature_Schedule_Name),
@@ -329,14 +329,14 @@ def gas_water_heaters(idf, sizes: pd.DataFrame | None = None) -> list[GasWaterHe
                 capacity = sized_capacity_w(sizes, tank_type, name)
                 source = "ComponentSizes of the baseline sizing run" if capacity else ""
             else:
-                capacity = _number(raw) or 0.0
+                capacity = model.number(raw) or 0.0
                 source = "WaterHeater:Mixed Heater Maximum Capacity field"
             values = schedule_values(idf, setpoint) if setpoint else None
             heater = GasWaterHeater(
                 obj=obj,
                 tank_type=tank_type,
                 name=name,
-                volume_m3=_number(obj.Tank_Volume),
+                volume_m3=model.number(obj.Tank_Volume),
                 capacity_w=capacity,
                 capacity_source=source,
                 setpoint_schedule=setpoint,
@@ -364,87 +364,18 @@ def gas_water_heaters(idf, sizes: pd.DataFrame | None = None) -> list[GasWaterHe
     return found
 
 
-def _unique(idf, keys: tuple[str, ...], base: str) -> str:
-    taken = {str(o.Name).upper() for key in keys for o in idf.idfobjects[key.upper()]}
-    name, n = base, 1
-    while name.upper() in taken:
-        n += 1
-        name = f"{base} {n}"
-    return name
-
-
-def _node_name_taken(idf, name: str) -> bool:
-    target = name.upper()
-    return any(
-        isinstance(v, str) and v.upper() == target
-        for objects in idf.idfobjects.values()
-        for o in objects
-        for v in o.obj[1:]
-    )
-
-
 def _unique_node(idf, base: str) -> str:
-    name, n = base, 1
-    while _node_name_taken(idf, name):
-        n += 1
-        name = f"{base} {n}"
-    return name
+    """``base`` or ``base 2``...: a name no field of the model holds yet (nodes have no object
+    of their own, so every name and reference counts)."""
+    return model.free_name(base, lambda name: any(model.references(idf, name, with_names=True)))
 
 
 def _add_curves(idf) -> dict[str, str]:
     """The example's three curves (once per model); their names by role."""
-    names = {}
-    for role, coefficients in (("capacity", CAPACITY_CURVE), ("cop", COP_CURVE)):
-        name = _unique(idf, ("CURVE:BIQUADRATIC",), CURVE_NAMES[role])
-        c = idf.newidfobject("CURVE:BIQUADRATIC", Name=name)
-        for field_name, value in zip(
-            (
-                "Coefficient1_Constant",
-                "Coefficient2_x",
-                "Coefficient3_x2",
-                "Coefficient4_y",
-                "Coefficient5_y2",
-                "Coefficient6_xy",
-            ),
-            coefficients,
-            strict=True,
-        ):
-            c[field_name] = value
-        c.Minimum_Value_of_x, c.Maximum_Value_of_x = CURVE_X_RANGE_C
-        c.Minimum_Value_of_y, c.Maximum_Value_of_y = CURVE_Y_RANGE_C
-        c.Input_Unit_Type_for_X = "Temperature"
-        c.Input_Unit_Type_for_Y = "Temperature"
-        c.Output_Unit_Type = "Dimensionless"
-        names[role] = name
-    name = _unique(idf, ("CURVE:QUADRATIC",), CURVE_NAMES["part_load"])
-    idf.newidfobject(
-        "CURVE:QUADRATIC",
-        Name=name,
-        Coefficient1_Constant=PART_LOAD_CURVE[0],
-        Coefficient2_x=PART_LOAD_CURVE[1],
-        Coefficient3_x2=PART_LOAD_CURVE[2],
-        Minimum_Value_of_x=0.0,
-        Maximum_Value_of_x=1.0,
-    )
-    names["part_load"] = name
-    return names
-
-
-def _replace_references(idf, tank_type: str, tank_name: str, new_type: str, new_name: str) -> int:
-    """Replace every ``(tank_type, tank_name)`` field pair (Branch, PlantEquipmentList, ...)."""
-    count = 0
-    for objects in idf.idfobjects.values():
-        for obj in objects:
-            values = obj.obj
-            for i in range(1, len(values) - 1):
-                if (
-                    isinstance(values[i], str)
-                    and values[i].strip().upper() == tank_type.upper()
-                    and str(values[i + 1]).strip().upper() == tank_name.upper()
-                ):
-                    values[i], values[i + 1] = new_type, new_name
-                    count += 1
-    return count
+    return {
+        role: add_curve(idf, curve, unit_types=CURVE_UNIT_TYPES[role])
+        for role, curve in CURVES.items()
+    }
 
 
 @register
@@ -579,12 +510,10 @@ class HeatPumpWaterHeater(Measure):
         air_m3s = capacity_w * AIR_FLOW_M3S_PER_W
         water_m3s = capacity_w * WATER_FLOW_M3S_PER_W
 
-        hpwh = _unique(idf, HEAT_PUMP_TYPES, f"{h.name} HPWH")
-        coil = _unique(idf, (COIL_TYPE,), f"{h.name} HPWH Coil")
-        fan = _unique(idf, (FAN_TYPE, "FAN:SYSTEMMODEL"), f"{h.name} HPWH Fan")
-        backup_schedule = _unique(
-            idf, ("SCHEDULE:CONSTANT", "SCHEDULE:COMPACT"), f"{h.name} Backup Setpoint"
-        )
+        hpwh = model.unique_name(idf, HEAT_PUMP_TYPES, f"{h.name} HPWH")
+        coil = model.unique_name(idf, COIL_TYPE, f"{h.name} HPWH Coil")
+        fan = model.unique_name(idf, (FAN_TYPE, "FAN:SYSTEMMODEL"), f"{h.name} HPWH Fan")
+        backup_schedule = model.unique_name(idf, READABLE_SCHEDULES, f"{h.name} Backup Setpoint")
         outdoor = _unique_node(idf, f"{h.name} HPWH Outdoor Air Node")
         fan_outlet = _unique_node(idf, f"{h.name} HPWH Fan Outlet Node")
         exhaust = _unique_node(idf, f"{h.name} HPWH Exhaust Node")
@@ -592,7 +521,7 @@ class HeatPumpWaterHeater(Measure):
         water_out = _unique_node(idf, f"{h.name} HPWH Condenser Outlet Node")
 
         # the heat pump water heater takes the tank's place on the plant loop
-        _replace_references(idf, h.tank_type, h.name, HPWH_TYPE, hpwh)
+        retype_references(idf, h.name, h.tank_type, HPWH_TYPE, new_name=hpwh, ems_actuators=False)
 
         tank = h.obj
         idf.newidfobject(
@@ -609,7 +538,7 @@ class HeatPumpWaterHeater(Measure):
             tank[f"{prefix}_Cycle_Parasitic_Heat_Fraction_to_Tank"] = 0.0
         tank.Setpoint_Temperature_Schedule_Name = backup_schedule
         tank.Heater_Maximum_Capacity = backup_w
-        minimum = _number(tank.Heater_Minimum_Capacity)
+        minimum = model.number(tank.Heater_Minimum_Capacity)
         if minimum is not None and minimum > backup_w:
             tank.Heater_Minimum_Capacity = backup_w
         tank.Part_Load_Factor_Curve_Name = ""
