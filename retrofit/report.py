@@ -250,11 +250,19 @@ def macc_table(
                 "annualised_capex_rmb": annualised,
                 "cost_per_tco2_rmb": float(cost),
                 "cumulative_tco2": float(step["saving_tco2"]),
+                "comfort_ok": bool(step.get("comfort_ok", True)),
             }
         )
         previous_tco2 = float(step["saving_tco2"])
         previous_rmb = float(step["saving_rmb"])
-    return pd.DataFrame(rows)
+    if not rows:
+        return pd.DataFrame()
+    curve = economics.macc(
+        pd.DataFrame(rows).rename(
+            columns={"measure": "name", "incremental_tco2": "annual_tco2_abated"}
+        )
+    )
+    return curve.rename(columns={"name": "measure", "annual_tco2_abated": "incremental_tco2"})
 
 
 # --------------------------------------------------------------------------------------------

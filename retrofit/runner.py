@@ -469,6 +469,7 @@ class StudyRunner:
                 n_jobs=min(jobs, len(tasks)),
                 backend=self.options.backend,
                 return_as="generator_unordered",
+                max_nbytes=None,  # tasks are small: no memory-mapped temporary folders
             )(delayed(run_task)(task) for task in tasks)
             for done, record in enumerate(results, start=1):
                 self.store.save_record(record)

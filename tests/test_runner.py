@@ -121,6 +121,12 @@ def test_stacked_sequence_and_macc(tiny):
     np.testing.assert_allclose(
         macc["incremental_tco2"].sum(), stacked.sort_index().iloc[-1]["saving_tco2"], rtol=1e-9
     )
+    # bars of the plotted curve: cheapest first, edge to edge
+    bars = macc[macc["included"]]
+    assert list(bars["cost_per_tco2_rmb"]) == sorted(bars["cost_per_tco2_rmb"])
+    np.testing.assert_allclose(
+        bars["cumulative_start_tco2"].iloc[1:], bars["cumulative_end_tco2"].iloc[:-1]
+    )
 
 
 def test_an_unchanged_rerun_simulates_nothing(tiny):
