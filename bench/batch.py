@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 import shutil
 import subprocess
 import sys
@@ -90,17 +91,24 @@ def run_eppy(weather: Path, idfs: list[Path], work: Path, jobs: int) -> float | 
         from eppy.modeleditor import IDF
         from eppy.runner.run_functions import runIDFs
 
+        from retrofit.engine import idd_path
         from retrofit.idf import _eppy_idf_class
 
         _eppy_idf_class()
         models = [IDF(str(p), str(weather)) for p in idfs]
+        options = {"ep_version": "25-2-0", "idd": str(idd_path())}  # the engine beside the IDD
         runs = [
-            (m, {"output_directory": str(work / f"eppy-{i}"), "ep_version": "25-2-0"})
+            (m, {**options, "output_directory": str(work / f"eppy-{i}")})
             for i, m in enumerate(models)
         ]
-        start = time.perf_counter()
-        runIDFs(runs, processors=jobs)
-        return time.perf_counter() - start
+        cwd = os.getcwd()
+        os.chdir(work)  # runIDFs works in ./multi_runs
+        try:
+            start = time.perf_counter()
+            runIDFs(runs, processors=jobs)
+            return time.perf_counter() - start
+        finally:
+            os.chdir(cwd)
     except Exception as exc:  # eppy's runner depends on an EnergyPlus install layout
         return f"eppy runIDFs failed: {type(exc).__name__}: {exc}"
 
