@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
 
-from retrofit import geometry
+from retrofit import geometry, model
 from retrofit.errors import InputError
 from retrofit.idf import read_text, scan_objects
 
@@ -192,7 +192,7 @@ def _floor_area_m2(by_type) -> float:
     counted: dict[str, bool] = {}
     for zone in by_type.get("zone", []):
         name = zone[1].lower()
-        multipliers[name] = _number(zone[7] if len(zone) > 7 else "", 1.0)
+        multipliers[name] = model.number(zone[7] if len(zone) > 7 else "", 1.0)
         counted[name] = not (len(zone) > 13 and zone[13].lower() == "no")
     area = 0.0
     for surface in by_type.get("buildingsurface:detailed", []):
@@ -202,13 +202,6 @@ def _floor_area_m2(by_type) -> float:
         if not counted.get(zone, True):
             continue
         # Fields after "Number of Vertices" (index 11) are x, y, z triples.
-        coords = [_number(v, 0.0) for v in surface[12:]]
+        coords = [model.number(v, 0.0) for v in surface[12:]]
         area += geometry.area_m2(geometry.points(coords)) * multipliers.get(zone, 1.0)
     return area
-
-
-def _number(text: str, default: float) -> float:
-    try:
-        return float(text)
-    except (TypeError, ValueError):
-        return default

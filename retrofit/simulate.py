@@ -16,6 +16,7 @@ from typing import TYPE_CHECKING
 from retrofit import tables
 from retrofit.engine import DEFAULT_TIMEOUT_S, ErrSummary, energyplus_version, start_energyplus
 from retrofit.idf import (
+    EXPAND_OBJECT_PREFIXES,
     RunPeriod,
     load_idf,
     needs_expand_objects,
@@ -380,7 +381,7 @@ def run_prepared(
     run_dir.mkdir(parents=True, exist_ok=True)
     prepared = run_dir / PREPARED_IDF
     prepared.write_text(idf_text)
-    expand = any(prefix in idf_text for prefix in ("HVACTemplate:", "GroundHeatTransfer:"))
+    expand = any(prefix in idf_text for prefix in EXPAND_OBJECT_PREFIXES)
     running = start_energyplus(
         prepared,
         weather_path,

@@ -64,13 +64,6 @@ def scaled_field(obj) -> str | None:
     return DESIGN_FLOW_RATE_FIELDS.get(method)
 
 
-def _number(value) -> float | None:
-    try:
-        return float(value)
-    except (TypeError, ValueError):
-        return None
-
-
 def _airflow_network_control(idf) -> str:
     controls = idf.idfobjects["AIRFLOWNETWORK:SIMULATIONCONTROL"]
     return str(controls[0].AirflowNetwork_Control or "").strip().lower() if controls else ""
@@ -123,7 +116,7 @@ class InfiltrationReduction(Measure):
                 f"the AirflowNetwork ({control}) models infiltration and EnergyPlus ignores the "
                 "ZoneInfiltration objects; scale its crack and leakage objects instead",
             )
-        if not any((_number(o[f]) or 0.0) > 0.0 for o in objects if (f := scaled_field(o))):
+        if not any((model.number(o[f]) or 0.0) > 0.0 for o in objects if (f := scaled_field(o))):
             return Applicability(False, "every infiltration object has a zero or blank rate")
         return Applicability(True)
 
@@ -144,7 +137,7 @@ class InfiltrationReduction(Measure):
                     f"{obj.Design_Flow_Rate_Calculation_Method!r}, unchanged"
                 )
                 continue
-            before = _number(obj[field])
+            before = model.number(obj[field])
             if before is None:
                 notes.append(f"{obj.key} {obj.Name}: {field} is {obj[field]!r}, unchanged")
                 continue

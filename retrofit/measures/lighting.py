@@ -224,13 +224,6 @@ def largest_window(windows: Sequence[model.Surface]) -> model.Surface:
 # --------------------------------------------------------------------------------------------
 
 
-def _float(value, default: float | None = 0.0) -> float | None:
-    try:
-        return float(value)
-    except (TypeError, ValueError):
-        return default
-
-
 @dataclass(frozen=True)
 class Part:
     """One space an internal-gain object applies to.
@@ -276,7 +269,7 @@ class Spaces:
         floors = [s for s in model.surfaces(idf) if s.surface_type == "floor"]
         zone_area = {}
         for name in zones:
-            entered = _float(_zone_obj(idf, name).Floor_Area, None)
+            entered = model.number(_zone_obj(idf, name).Floor_Area, None)
             computed = sum(s.area_m2 for s in floors if str(s.zone).upper() == name)
             zone_area[name] = entered if entered and entered > 0 else computed
         zone_lists = {
@@ -285,7 +278,7 @@ class Spaces:
         }
         multiplier = {name: z.multiplier for name, z in zones.items()}
         for group in idf.idfobjects["ZONEGROUP"]:
-            factor = _float(group.Zone_List_Multiplier, 1.0) or 1.0
+            factor = model.number(group.Zone_List_Multiplier, 1.0) or 1.0
             for zone in zone_lists.get(str(group.Zone_List_Name).upper(), []):
                 if zone in multiplier:
                     multiplier[zone] *= factor
@@ -298,7 +291,7 @@ class Spaces:
                 space_floor[space] = space_floor.get(space, 0.0) + s.area_m2
         for sp in idf.idfobjects["SPACE"]:
             name, zone = str(sp.Name).upper(), str(sp.Zone_Name).upper()
-            entered = _float(sp.Floor_Area, None)
+            entered = model.number(sp.Floor_Area, None)
             area = entered if entered and entered > 0 else space_floor.get(name, 0.0)
             spaces[name] = zone
             zone_spaces.setdefault(zone, []).append((name, area))
@@ -358,7 +351,7 @@ def design_people(idf, spaces: Spaces) -> dict[str, float]:
     people: dict[str, float] = {}
     for p in idf.idfobjects["PEOPLE"]:
         method = str(p.Number_of_People_Calculation_Method or "People").lower()
-        value = _float(p[PEOPLE_METHOD_FIELDS.get(method, "Number_of_People")], 0.0) or 0.0
+        value = model.number(p[PEOPLE_METHOD_FIELDS.get(method, "Number_of_People")], 0.0) or 0.0
         for part in spaces.parts(p.Zone_or_ZoneList_or_Space_or_SpaceList_Name):
             if method == "people/area":
                 n = value * part.area_m2
@@ -577,7 +570,7 @@ class LedLighting(Measure):
             if not parts:
                 out.notes.append(f"Lights {obj.Name}: {target!r} is no zone, space or list")
                 continue
-            value = _float(obj[LIGHTS_METHOD_FIELDS[method]], 0.0) or 0.0
+            value = model.number(obj[LIGHTS_METHOD_FIELDS[method]], 0.0) or 0.0
             if method == "watts/person" and people is None:
                 people = design_people(idf, spaces)
             area = power = 0.0
@@ -642,7 +635,7 @@ class LedLighting(Measure):
                 out.notes.append(f"zone {z.name}: no reference point over the floor, not daylit")
                 continue
             zobj = _zone_obj(idf, zone)
-            zone_north = _float(zobj.Direction_of_Relative_North, 0.0) or 0.0
+            zone_north = model.number(zobj.Direction_of_Relative_North, 0.0) or 0.0
             world = to_world(point, surfaces_relative, zone_north, z.origin, building_north)
             point = from_world(world, points_relative, zone_north, z.origin, building_north)
             area = spaces.zone_area_m2[zone] * spaces.zone_multiplier.get(zone, 1.0)
@@ -765,7 +758,7 @@ def _make_dimmable(plan: Plan) -> list[str]:
     for change in plan.matched:
         if not any(part.zone in daylit for part in change.parts):
             continue
-        fraction = _float(change.obj.Fraction_Replaceable, 0.0) or 0.0
+        fraction = model.number(change.obj.Fraction_Replaceable, 0.0) or 0.0
         if fraction < 1.0:
             change.obj.Fraction_Replaceable = 1.0
             notes.append(f"Lights {change.name}: Fraction Replaceable {fraction:g} -> 1 (dimmable)")
