@@ -25,6 +25,54 @@ DEFAULT_TIMEOUT_S = 3600.0
 #: How many error lines a :class:`SimulationError` carries.
 EXCERPT_MAX_LINES = 20
 
+#: What EnergyPlus leaves in its folder; removed before a run so that a killed earlier run's
+#: half-written SQLite file or ``eplusout.end`` is never read as this run's result.
+STALE_OUTPUT_GLOBS = (
+    "eplus*",
+    "sqlite.err",
+    "energyplus.stdout",
+    "expanded.idf",
+    "expandedidf.err",
+)
+
+#: ``prctl`` option asking the kernel to signal a child when its parent dies (linux/prctl.h).
+_PR_SET_PDEATHSIG = 1
+
+
+def _parent_death_signal():
+    """A ``preexec_fn`` that makes EnergyPlus die with the process that started it (Linux).
+
+    EnergyPlus runs in its own session so that a timeout can kill its whole process group; the
+    price is that killing the runner (or a batch worker) would leave it running, still writing
+    into a folder a resumed batch reuses. ``PR_SET_PDEATHSIG`` closes that gap. None elsewhere.
+    """
+    import sys
+
+    if not sys.platform.startswith("linux"):
+        return None
+    import ctypes
+
+    try:
+        prctl = ctypes.CDLL(None, use_errno=True).prctl
+    except (OSError, AttributeError):  # pragma: no cover - a libc without prctl
+        return None
+    prctl.argtypes = [ctypes.c_int, ctypes.c_ulong, ctypes.c_ulong, ctypes.c_ulong, ctypes.c_ulong]
+
+    def preexec() -> None:
+        prctl(_PR_SET_PDEATHSIG, signal.SIGKILL, 0, 0, 0)
+
+    return preexec
+
+
+_PREEXEC = _parent_death_signal()
+
+
+def _clear_stale_outputs(run_dir: Path) -> None:
+    for pattern in STALE_OUTPUT_GLOBS:
+        for path in run_dir.glob(pattern):
+            if path.is_file():
+                path.unlink()
+
 
 @lru_cache(maxsize=1)
 def energyplus_binary() -> Path:
@@ -273,7 +321,8 @@ def start_energyplus(
         Weather file (None for a design-day-only run of a model that needs none).
     run_dir : path
         Output folder; created if missing. Each run gets its own. EnergyPlus's console output
-        goes to ``energyplus.stdout`` there.
+        goes to ``energyplus.stdout`` there; outputs of an earlier run there are removed first.
+        On Linux the process dies with the process that started it.
     timeout_s : float
         Wall-clock limit [s], counted from the start; on expiry the process group is killed.
     expand_objects : bool
@@ -283,6 +332,7 @@ def start_energyplus(
     """
     run_dir = Path(run_dir).resolve()
     run_dir.mkdir(parents=True, exist_ok=True)
+    _clear_stale_outputs(run_dir)
     cmd = [str(energyplus_binary()), "-d", str(run_dir)]
     if epw_path is not None:
         cmd += ["-w", str(Path(epw_path).resolve())]
@@ -291,7 +341,12 @@ def start_energyplus(
     cmd.append(str(Path(idf_path).resolve()))
     with open(run_dir / "energyplus.stdout", "wb") as stdout:
         proc = subprocess.Popen(
-            cmd, cwd=run_dir, stdout=stdout, stderr=subprocess.STDOUT, start_new_session=True
+            cmd,
+            cwd=run_dir,
+            stdout=stdout,
+            stderr=subprocess.STDOUT,
+            start_new_session=True,
+            preexec_fn=_PREEXEC,
         )
     label = label or str(idf_path)
     return RunningSimulation(proc, label, run_dir, timeout_s)

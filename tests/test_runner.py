@@ -7,6 +7,7 @@ import subprocess
 import sys
 import textwrap
 import time
+from pathlib import Path
 
 import numpy as np
 import pytest
@@ -160,6 +161,27 @@ def test_a_failed_variant_is_recorded_and_the_others_go_on(tmp_path, site_epw):
     assert (result.store / "variants" / "m04" / "eplusout.err").is_file()
 
 
+def _wait_until_no_process_mentions(folder, timeout_s=1.0) -> bool:
+    """True once no process's command line names ``folder`` (Linux /proc; True elsewhere)."""
+    proc_root = Path("/proc")
+    if not proc_root.is_dir():
+        return True
+    deadline = time.time() + timeout_s
+    while time.time() < deadline:
+        alive = []
+        for entry in proc_root.iterdir():
+            try:
+                cmdline = (entry / "cmdline").read_bytes()
+            except OSError:
+                continue
+            if str(folder).encode() in cmdline:
+                alive.append(entry.name)
+        if not alive:
+            return True
+        time.sleep(0.2)
+    return False
+
+
 def test_killed_run_resumes_without_redoing_finished_variants(tmp_path, site_epw):
     path = write_study(tmp_path, site_epw, "[outputs]\nstacked = false\n")
     store = tmp_path / "store"
@@ -184,13 +206,14 @@ def test_killed_run_resumes_without_redoing_finished_variants(tmp_path, site_epw
     deadline = time.time() + 120
     while time.time() < deadline and len(list(records.glob("*.json"))) < 2:
         time.sleep(0.2)
-    os.killpg(proc.pid, signal.SIGKILL)  # the runner, its workers and EnergyPlus
+    os.killpg(proc.pid, signal.SIGKILL)  # the runner and its workers; EnergyPlus dies with them
     proc.wait()
+    assert _wait_until_no_process_mentions(store), "an EnergyPlus outlived the killed runner"
     finished = {p.name: p.stat().st_mtime_ns for p in records.glob("*.json")}
     assert 2 <= len(finished) < 5
     result = run_study(path, jobs=2, out_dir=store, progress=False)
     assert result.simulated == 5 - len(finished)
-    assert (result.results["status"] == "ok").all()
+    assert (result.results["status"] == "ok").all(), result.results[["status", "error"]]
     for name, mtime in finished.items():
         assert (records / name).stat().st_mtime_ns == mtime  # not redone
 
