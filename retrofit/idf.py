@@ -80,8 +80,8 @@ METER_SOURCES = {
 }
 
 #: Tabular reports written to SQLite. ABUPS (end uses, floor areas), demand end uses (peak
-#: electric demand), SystemSummary (unmet hours), and the envelope and sizing reports that
-#: measures and hard-sizing read (ComponentSizes).
+#: electric demand), SystemSummary (unmet hours), the envelope, equipment, lighting and sizing
+#: reports that measures, hard-sizing and the compliance checks read.
 REQUESTED_REPORTS = (
     "AnnualBuildingUtilityPerformanceSummary",
     "InputVerificationandResultsSummary",
@@ -89,6 +89,7 @@ REQUESTED_REPORTS = (
     "SystemSummary",
     "EnvelopeSummary",
     "EquipmentSummary",
+    "LightingSummary",
     "ComponentSizingSummary",
     "HVACSizingSummary",
 )

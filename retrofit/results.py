@@ -367,3 +367,40 @@ def _merge_district_heating(totals: dict) -> dict:
     steam = totals.pop("district_heating_steam_kwh", 0.0)
     totals["district_heating_kwh"] = water + steam
     return totals
+
+
+def read_table(
+    sql_path: str | os.PathLike, report: str, table: str, *, report_for: str = "Entire Facility"
+) -> pd.DataFrame:
+    """One tabular report table of ``eplusout.sql`` as strings: rows x columns.
+
+    ``frame.attrs["units"]`` maps each column to the units EnergyPlus gave it. The caller converts
+    the cells it needs (``pd.to_numeric``). An empty frame when the table is absent.
+
+    Examples
+    --------
+    >>> opaque = read_table(sql, "EnvelopeSummary", "Opaque Exterior")  # doctest: +SKIP
+    >>> opaque.loc["PERIMETER_ZN_1_WALL_SOUTH", "U-Factor with Film"]  # doctest: +SKIP
+    '0.531'
+    """
+    path = Path(sql_path)
+    if not path.is_file():
+        raise SimulationError(f"{path}: no EnergyPlus SQLite output")
+    with closing(sqlite3.connect(f"file:{path}?mode=ro", uri=True)) as con:
+        rows = con.execute(
+            "SELECT RowName, ColumnName, Units, Value FROM TabularDataWithStrings "
+            "WHERE ReportName=? AND TableName=? AND ReportForString=? ORDER BY TabularDataIndex",
+            (report, table, report_for),
+        ).fetchall()
+    data: dict[str, dict[str, str]] = {}
+    units: dict[str, str] = {}
+    row_order: list[str] = []
+    for row, column, unit, value in rows:
+        if row not in data:
+            data[row] = {}
+            row_order.append(row)
+        data[row][column] = value.strip() if isinstance(value, str) else value
+        units.setdefault(column, unit or "")
+    frame = pd.DataFrame.from_dict(data, orient="index").reindex(row_order)
+    frame.attrs["units"] = units
+    return frame
