@@ -504,8 +504,12 @@ def _strip_type(fields: Sequence[object], key: str) -> list[object]:
     return fields
 
 
-def set_outputs(idf) -> None:
-    """Replace the model's outputs by the slim set :mod:`retrofit.results` reads."""
+def set_outputs(idf, extra_meters: Sequence[str] = ()) -> None:
+    """Replace the model's outputs by the slim set :mod:`retrofit.results` reads.
+
+    ``extra_meters`` are further meters requested monthly (for example the coil energy transfer
+    that the compliance check reads as heating and cooling loads).
+    """
     for key in DROPPED_OUTPUT_OBJECTS:
         _remove_all(idf, key)
     _add(idf, "Output:SQLite", ["SimpleAndTabular", "JtoKWH"])
@@ -515,6 +519,8 @@ def set_outputs(idf) -> None:
     for meter in requested_meters(idf):
         for frequency in ("Hourly", "Monthly"):
             _add(idf, "Output:Meter", [meter, frequency])
+    for meter in extra_meters:
+        _add(idf, "Output:Meter", [meter, "Monthly"])
 
 
 def requested_meters(idf) -> list[str]:
@@ -549,12 +555,14 @@ def prepare_model(
     location_fields: Sequence[object],
     design_days: Sequence[Sequence[object]],
     country: str | None = None,
+    extra_meters: Sequence[str] = (),
 ):
     """Prepare an in-memory model for a run (edits ``idf`` in place and returns it).
 
     Load a fresh copy with :func:`load_idf` for each run: the file on disk is never touched.
+    ``extra_meters`` are requested monthly besides the facility meters (:func:`set_outputs`).
     """
     set_run_period(idf, period)
     set_site(idf, location_fields, design_days, country=country)
-    set_outputs(idf)
+    set_outputs(idf, extra_meters)
     return idf

@@ -21,6 +21,7 @@ from __future__ import annotations
 
 import os
 import sqlite3
+from collections.abc import Iterable
 from contextlib import closing
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -404,3 +405,44 @@ def read_table(
     frame = pd.DataFrame.from_dict(data, orient="index").reindex(row_order)
     frame.attrs["units"] = units
     return frame
+
+
+def meter_totals_kwh(sql_path: str | os.PathLike, names: Iterable[str]) -> dict[str, float]:
+    """Totals [kWh] of named meters over the run's weather-file periods (design days if none).
+
+    The meters must have been requested monthly (``prepare_model(..., extra_meters=...)``); a
+    meter the model does not have (no such component) totals 0.
+
+    Examples
+    --------
+    >>> meter_totals_kwh(sql, ["CoolingCoils:EnergyTransfer"])  # doctest: +SKIP
+    {'CoolingCoils:EnergyTransfer': 212345.6}
+    """
+    wanted = list(names)
+    path = Path(sql_path)
+    if not path.is_file():
+        raise SimulationError(f"{path}: no EnergyPlus SQLite output")
+    totals = dict.fromkeys(wanted, 0.0)
+    with closing(sqlite3.connect(f"file:{path}?mode=ro", uri=True)) as con:
+        envs = con.execute("SELECT EnvironmentPeriodIndex, EnvironmentType FROM EnvironmentPeriods")
+        envs = envs.fetchall()
+        weather = [i for i, kind in envs if kind == _ENV_WEATHER_RUN]
+        kept = weather or [i for i, kind in envs if kind == _ENV_DESIGN_DAY]
+        if not kept:
+            return totals
+        marks = ",".join("?" * len(kept))
+        for name in wanted:
+            rows = con.execute(
+                "SELECT SUM(d.Value), k.Units FROM ReportData d "
+                "JOIN ReportDataDictionary k USING (ReportDataDictionaryIndex) "
+                "JOIN Time t USING (TimeIndex) "
+                "WHERE k.Name = ? COLLATE NOCASE AND k.IsMeter = 1 "
+                "AND k.ReportingFrequency = 'Monthly' "
+                f"AND t.EnvironmentPeriodIndex IN ({marks}) "
+                "AND (t.WarmupFlag IS NULL OR t.WarmupFlag = 0) GROUP BY k.Units",
+                (name, *kept),
+            ).fetchall()
+            totals[name] = float(
+                sum((value or 0.0) * KWH_PER_UNIT.get(units, 1.0) for value, units in rows)
+            )
+    return totals
