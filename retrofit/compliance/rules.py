@@ -90,6 +90,10 @@ __all__ = [
 #: The rule set used when none is named.
 DEFAULT_RULE_SET = "gb50189-2015-hscw"
 
+#: Standards a study may name (``reference = "gb50189-2015"``) and the rule set they stand for
+#: (Shanghai is in the HSCW zone; other zones are further data files).
+STANDARD_ALIASES = {"gb50189-2015": DEFAULT_RULE_SET}
+
 #: Building types with calculation parameters (GB 55015-2021 App. C / GB 50189-2015 App. B).
 BUILDING_TYPES = ("office", "hotel", "mall")
 
@@ -747,6 +751,7 @@ def load_rule_set(name_or_path: str = DEFAULT_RULE_SET) -> RuleSet:
         dotted key).
     """
     text = os.fspath(name_or_path)
+    text = STANDARD_ALIASES.get(text.lower(), text)
     if text in rule_set_names():
         return _load_bundled(text)
     if os.path.isfile(text):
