@@ -30,6 +30,8 @@ lint: install
 bench: install
 	$(BIN)/python bench/overhead.py
 	$(BIN)/python bench/batch.py
+	$(BIN)/python bench/dask_overhead.py
+	$(BIN)/python bench/scale.py
 
 clean:
 	rm -rf $(VENV) build *.egg-info .pytest_cache
