@@ -41,6 +41,8 @@ examples:
   retrofit simulate my_building.idf --weather site.epw --ddy site.ddy --out runs/mine
   retrofit measures
   retrofit apply medium-office wall_insulation --param thickness_m=0.1 --out mo-wall.idf
+  retrofit comply large-office --weather shanghai --building-type office
+  retrofit sensitivity examples/uncertainty.toml
   retrofit demo
 """
 
@@ -113,12 +115,17 @@ def build_parser() -> argparse.ArgumentParser:
             "and savings.png into the store (default runs/<study name>). Re-running an "
             "unchanged study simulates nothing; a killed run resumes."
         ),
+        epilog=RUN_EXAMPLES,
+        formatter_class=argparse.RawDescriptionHelpFormatter,
     )
     run.add_argument("study", help="the study TOML (see examples/)")
-    run.add_argument("--jobs", type=int, help="parallel simulations (default: all cores)")
+    run.add_argument(
+        "--jobs", type=int, help="parallel simulations (default: all cores; LocalCluster workers)"
+    )
     run.add_argument("--out", help="the store (default runs/<study name>)")
     run.add_argument("--json", action="store_true", help="print the ranking as JSON")
     run.add_argument("--timeout", type=float, default=3600.0, help="EnergyPlus limit [s]")
+    _add_cluster_options(run)
 
     rank = sub.add_parser("rank", help="reprint a finished study's ranking from its store")
     rank.add_argument("store", help="the study's store, e.g. runs/office-tower")
@@ -174,7 +181,198 @@ def build_parser() -> argparse.ArgumentParser:
     demo.add_argument("--out", default="runs/demo", help="the store")
     demo.add_argument("--jobs", type=int, help="parallel simulations (default: all cores)")
     demo.add_argument("--json", action="store_true", help="print the ranking as JSON")
+
+    comply = sub.add_parser(
+        "comply",
+        help="check a new building against its GB 50189-2015 reference building",
+        description=(
+            "Build the reference building (参照建筑) from MODEL: envelope at the GB 50189-2015 "
+            "limits, HVAC efficiencies at the standard's values, App. B lighting; give both the "
+            "standard's calculation parameters; simulate both; report the energy saving rates "
+            "against the 20 % (GB 55015-2021), 50 % (Huangpu / ultra-low) and 60 % (nearly "
+            "zero) targets, the carbon intensities and the prescriptive checks. Writes "
+            "compliance.json and compliance.html into --out."
+        ),
+    )
+    comply.add_argument("model", help="the proposed design: IDF path or bundled name")
+    comply.add_argument("--weather", required=True, help="EPW path, bundled name or station")
+    comply.add_argument("--ddy", help="design days (default: beside the EPW)")
+    comply.add_argument(
+        "--building-type",
+        default="office",
+        help="office | hotel | mall: the calculation parameters (default office)",
+    )
+    comply.add_argument(
+        "--rules", default="gb50189-2015-hscw", help="rule set name or TOML (default HSCW)"
+    )
+    comply.add_argument("--period", default="annual", help="annual (default) or MM/DD-MM/DD")
+    comply.add_argument("--out", help="output folder (default runs/comply-<model>)")
+    comply.add_argument("--emissions", default=None, help="CO2 factor set (default Shanghai)")
+    comply.add_argument("--json", action="store_true", help="print compliance.json")
+    comply.add_argument(
+        "--strict",
+        action="store_true",
+        help="exit 1 when a threshold (see --target) or a prescriptive check fails",
+    )
+    comply.add_argument(
+        "--target",
+        action="append",
+        metavar="KEY",
+        help="with --strict: only these thresholds count (e.g. gb55015-20); repeatable",
+    )
+    comply.add_argument("--timeout", type=float, default=3600.0, help="EnergyPlus limit [s]")
+    _add_calibrate_parser(sub)
+    _add_sensitivity_parser(sub)
     return parser
+
+
+def _add_sensitivity_parser(sub) -> None:
+    """``retrofit sensitivity``: the study's [uncertainty] table (issue 8)."""
+    sens = sub.add_parser(
+        "sensitivity",
+        help="how sure the savings are: sensitivity indices, P10/P50/P90, P(top 3)",
+        description=(
+            "Sample the uncertain inputs of STUDY's [uncertainty] table (Morris, Sobol or plain "
+            "Monte Carlo), simulate the baseline and each measure at every sample of the model "
+            "inputs (hard-sized from the nominal baseline; cached in the study's store with "
+            "`retrofit run`), apply the economic inputs (prices, discount rate, emission factor, "
+            "capital cost) to the stored results, and write into <store>/uncertainty/: the "
+            "indices per output (CSV and bar chart), percentiles.csv (P10/P50/P90 of each "
+            "measure's savings, cost per tCO2 and payback), rank_probability.csv (the "
+            "probability of ranking in the top 3 by cost per tCO2), samples.parquet and "
+            "sensitivity.json. Economic-only uncertainty simulates nothing beyond the study's "
+            "own variants. See examples/uncertainty.toml."
+        ),
+        epilog=SENSITIVITY_EXAMPLES,
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
+    sens.add_argument("study", help="a study TOML with an [uncertainty] table")
+    sens.add_argument("--jobs", type=int, help="parallel simulations (default: all cores)")
+    sens.add_argument("--out", help="the study's store (default runs/<study name>)")
+    sens.add_argument("--json", action="store_true", help="print sensitivity.json")
+    sens.add_argument("--timeout", type=float, default=3600.0, help="EnergyPlus limit [s]")
+
+
+SENSITIVITY_EXAMPLES = """\
+examples:
+  retrofit sensitivity examples/uncertainty.toml --jobs 2
+  retrofit sensitivity examples/uncertainty.toml --json > sensitivity.json
+"""
+
+
+def _add_calibrate_parser(sub) -> None:
+    """``retrofit calibrate``: fit a model's declared inputs to monthly bills (ASHRAE G14)."""
+    cal = sub.add_parser(
+        "calibrate",
+        help="calibrate a model's inputs to monthly utility bills (ASHRAE Guideline 14)",
+        description=(
+            "Adjust the model inputs declared in PARAMS.toml ([[inputs]]: name, driver, low, "
+            "high) until the simulated monthly electricity (kWh) and gas (m3) match BILLS.csv "
+            "(month,electricity_kwh,gas_m3): a Latin hypercube of EnergyPlus runs over the "
+            "bounds, then a bounded optimiser from the best sample, within --max-evaluations "
+            "runs. Prints NMBE and CV(RMSE) per fuel before and after against the Guideline "
+            "14-2014 monthly limits (|NMBE| <= 5 %, CV(RMSE) <= 15 %), and writes "
+            "calibrated.idf (usable as a study baseline), calibration.json, evaluations.csv and "
+            "calibration.png into --out. See examples/calibration/README.md."
+        ),
+        epilog=CALIBRATE_EXAMPLES,
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
+    cal.add_argument("model", help="an .idf path or a bundled model name")
+    cal.add_argument("--weather", required=True, help="EPW path, bundled name or station")
+    cal.add_argument("--bills", required=True, help="CSV: month,electricity_kwh,gas_m3")
+    cal.add_argument("--params", required=True, help="TOML of [[inputs]] to adjust")
+    cal.add_argument("--ddy", help="design days (default: beside the EPW)")
+    cal.add_argument(
+        "--period",
+        help="annual or MM/DD-MM/DD of whole months (default: the bills' months)",
+    )
+    cal.add_argument("--out", help="output folder (default runs/calibrate-<model>)")
+    cal.add_argument("--samples", type=int, default=16, help="Latin-hypercube runs (16)")
+    cal.add_argument(
+        "--max-evaluations",
+        type=int,
+        default=40,
+        help="EnergyPlus runs in all, samples and the model as given included (40)",
+    )
+    cal.add_argument("--seed", type=int, default=0, help="seed of the Latin hypercube")
+    cal.add_argument("--jobs", type=int, default=2, help="runs at once while sampling (2)")
+    cal.add_argument(
+        "--method", default="powell", help="optimiser: powell (default) or nelder-mead"
+    )
+    cal.add_argument("--keep-runs", action="store_true", help="keep every EnergyPlus folder")
+    cal.add_argument("--timeout", type=float, default=3600.0, help="EnergyPlus limit [s]")
+    cal.add_argument("--json", action="store_true", help="print calibration.json")
+
+
+CALIBRATE_EXAMPLES = """\
+examples:
+  retrofit calibrate small-office --weather shanghai --bills bills.csv \\
+      --params examples/calibration/params.toml
+  retrofit calibrate my_building.idf --weather site.epw --bills bills.csv \\
+      --params params.toml --samples 8 --max-evaluations 20 --out runs/cal-mine --json
+"""
+
+
+RUN_EXAMPLES = """\
+examples:
+  retrofit run examples/office-tower.toml --jobs 2
+  retrofit run examples/office-tower.toml --backend dask --jobs 2
+  retrofit run examples/office-tower.toml --scheduler tcp://head-node:8786
+  retrofit run examples/office-tower.toml --cluster slurm --workers 32 --queue normal \\
+      --walltime 04:00:00 --memory 2GB --account my-project
+  retrofit run examples/office-tower.toml --cluster-config examples/cluster/slurm.toml
+  retrofit run examples/office-tower.toml --cluster-config examples/cluster/slurm.toml --job-script
+"""
+
+
+def _add_cluster_options(parser: argparse.ArgumentParser) -> None:
+    """``retrofit run``'s dask options (docs/cluster.md)."""
+    group = parser.add_argument_group(
+        "cluster (dask)",
+        "Run the simulations on dask workers. The store, cache and resume work as locally; "
+        "workers reached by --scheduler or --cluster need retrofit installed, not the study "
+        "folder (inputs are sent to them).",
+    )
+    group.add_argument(
+        "--backend",
+        choices=("loky", "dask"),
+        help="loky: local processes (default); dask: a dask LocalCluster of --jobs workers, "
+        "or the cluster of --scheduler / --cluster",
+    )
+    group.add_argument("--scheduler", metavar="ADDRESS", help="a running dask scheduler")
+    group.add_argument(
+        "--cluster", choices=("slurm", "pbs"), help="start workers as batch jobs (dask-jobqueue)"
+    )
+    group.add_argument(
+        "--cluster-config", metavar="FILE", help="TOML of the --cluster settings below"
+    )
+    group.add_argument("--workers", type=int, help="batch-job workers (simulations at once)")
+    group.add_argument("--queue", help="partition / queue")
+    group.add_argument("--walltime", metavar="HH:MM:SS", help="per batch job")
+    group.add_argument("--memory", help="per batch job, e.g. 2GB")
+    group.add_argument("--cores", type=int, help="per batch job (one worker each; default 1)")
+    group.add_argument("--account", help="account / project to charge")
+    group.add_argument(
+        "--job-extra",
+        action="append",
+        metavar="DIRECTIVE",
+        help="another #SBATCH / #PBS directive (repeatable), e.g. --job-extra=--qos=low",
+    )
+    group.add_argument(
+        "--job-script", action="store_true", help="print the batch job script and exit"
+    )
+    group.add_argument(
+        "--retries",
+        type=int,
+        help="dask re-runs of a task that raised (default: retrofit.cluster.DEFAULT_RETRIES); a "
+        "simulation EnergyPlus rejects is a failed record, not retried",
+    )
+    group.add_argument(
+        "--keep-raw",
+        action="store_true",
+        help="keep every raw EnergyPlus folder (from remote workers: variants/<id>.tar.gz)",
+    )
 
 
 def _add_accounting_options(parser: argparse.ArgumentParser) -> None:
@@ -287,10 +485,38 @@ def cmd_weather(args) -> int:
 
 
 def cmd_run(args) -> int:
+    from retrofit.cluster import cluster_config, job_script, jobqueue_class
     from retrofit.runner import run_study
 
     if args.jobs is not None and args.jobs < 1:
         raise InputError(f"--jobs {args.jobs}: must be 1 or more")
+    cluster = cluster_config(
+        args.cluster,
+        args.cluster_config,
+        workers=args.workers,
+        queue=args.queue,
+        walltime=args.walltime,
+        memory=args.memory,
+        cores=args.cores,
+        account=args.account,
+        job_extra=args.job_extra,
+    )
+    if cluster is not None:
+        jobqueue_class(cluster.kind)  # installed? say so before the study is prepared
+    dask_given = args.scheduler is not None or cluster is not None
+    if args.backend == "loky" and dask_given:
+        raise InputError("--backend loky: --scheduler and --cluster run on dask")
+    if dask_given or args.backend == "dask":
+        import distributed  # noqa: F401 - configures its loggers on import; then quieten them
+
+        # dask logs every worker's comings and goings at INFO: only its warnings beside the bar
+        logging.getLogger("distributed").setLevel(logging.DEBUG if args.debug else logging.WARNING)
+    if args.job_script:
+        if cluster is None:
+            raise InputError("--job-script: give --cluster slurm|pbs or --cluster-config")
+        print(job_script(cluster))
+        return 0
+    retries = {} if args.retries is None else {"retries": args.retries}
     result = run_study(
         args.study,
         jobs=args.jobs,
@@ -298,6 +524,11 @@ def cmd_run(args) -> int:
         progress=not args.json,
         weather_dir=PROJECT_WEATHER_DIR,
         timeout_s=args.timeout,
+        backend=args.backend or ("dask" if dask_given else "loky"),
+        scheduler=args.scheduler,
+        cluster=cluster,
+        keep_raw=args.keep_raw,
+        **retries,
     )
     _print_study(result, args.json)
     return 1 if result.failed else 0
@@ -496,6 +727,247 @@ def parse_params(pairs: list[str]) -> dict[str, str]:
     return params
 
 
+def cmd_comply(args) -> int:
+    from retrofit import tables
+    from retrofit.compliance.comply import comply
+
+    result = comply(
+        args.model,
+        args.weather,
+        building_type=args.building_type,
+        rules=args.rules,
+        out_dir=args.out,
+        ddy=args.ddy,
+        period=args.period,
+        emissions=args.emissions or tables.DEFAULT_EMISSION_SET,
+        weather_dir=PROJECT_WEATHER_DIR,
+        progress=not args.json,
+        timeout_s=args.timeout,
+    )
+    data = result.to_dict()
+    if args.json:
+        print(json.dumps(data, indent=2, ensure_ascii=False, default=str))
+    else:
+        print(_format_compliance(data))
+    if args.strict:
+        known = {v["key"] for v in data["verdicts"]}
+        unknown = sorted(set(args.target or ()) - known)
+        if unknown:
+            raise InputError(f"--target {', '.join(unknown)}: known thresholds {sorted(known)}")
+        failed = [v["key"] for v in data["verdicts"] if v["passed"] is False]
+        if args.target:
+            failed = [key for key in failed if key in args.target]
+        failed += [c["item"] for c in data["checks"] if c["passed"] is False]
+        if failed:
+            print(
+                f"retrofit: strict: {len(failed)} failed: {', '.join(failed[:5])}"
+                + (" ..." if len(failed) > 5 else ""),
+                file=sys.stderr,
+            )
+            return 1
+    return 0
+
+
+def _format_compliance(data: dict) -> str:
+    def pct(value):
+        return "–" if value is None else f"{value * 100:.1f} %"
+
+    lines = [
+        f"{data['model']} against {data['rule_set_title']} ({data['building_type']}, "
+        f"{data['period']})",
+        f"saving rate, heating + cooling (App. B)  {pct(data['saving_rate_hvac'])}",
+        f"saving rate, whole building             {pct(data['saving_rate_whole_building'])}",
+        f"saving rate, comprehensive (renewables) {pct(data['saving_rate_comprehensive'])}",
+        f"carbon intensity design / reference      "
+        f"{data['carbon_intensity_design_kgco2_per_m2']:.1f} / "
+        f"{data['carbon_intensity_reference_kgco2_per_m2']:.1f} kgCO2/(m2 a)",
+        "",
+        "verdicts:",
+    ]
+    for v in data["verdicts"]:
+        status = {True: "PASS", False: "FAIL", None: "n/a "}[v["passed"]]
+        flag = "" if v["verified"] else "  (rests on unverified values)"
+        extra = f"; {'; '.join(v['conditions'])}" if v["conditions"] else ""
+        lines.append(
+            f"  {status}  {v['key']:18s} {pct(v['rate']):>8s} >= {pct(v['required_rate'])}"
+            f"{extra}{flag}"
+        )
+    checks = data["checks"]
+    failed = [c for c in checks if c["passed"] is False]
+    lines += ["", f"prescriptive checks: {len(checks) - len(failed)} of {len(checks)} pass"]
+    for c in failed:
+        actual = "–" if c["actual"] is None else f"{c['actual']:.3g}"
+        lines.append(
+            f"  FAIL  {c['clause']}: {c['item']}: {actual} {c['unit']} (required {c['required']})"
+        )
+    for w in data["warnings"]:
+        lines.append(f"warning: {w}")
+    lines.append(f"report: {data['files'].get('html', '')}")
+    return "\n".join(lines)
+
+
+def cmd_calibrate(args) -> int:
+    from retrofit.calibration import calibrate, read_bills, read_params
+
+    bills = read_bills(args.bills)  # the bills first: their errors need no parameter file
+    inputs = read_params(args.params)
+    out = args.out or str(Path("runs") / f"calibrate-{Path(str(args.model)).stem}")
+    result = calibrate(
+        args.model,
+        args.weather,
+        bills,
+        inputs,
+        period=args.period,
+        out_dir=out,
+        samples=args.samples,
+        max_evaluations=args.max_evaluations,
+        seed=args.seed,
+        progress=not args.json,
+        ddy=args.ddy,
+        weather_dir=PROJECT_WEATHER_DIR,
+        jobs=args.jobs,
+        method=args.method,
+        keep_runs=args.keep_runs,
+        timeout_s=args.timeout,
+    )
+    data = result.to_dict()
+    if args.json:
+        print(json.dumps(data, indent=2, ensure_ascii=False, default=str))
+    else:
+        print(format_calibration(data))
+    return 0
+
+
+def format_calibration(data: dict) -> str:
+    """Human-readable summary of :meth:`retrofit.calibration.CalibrationResult.to_dict`."""
+
+    def pct(value, signed: bool = False):
+        if value is None:
+            return "–"
+        percent = round(value * 100, 1) + 0.0  # no "-0.0"
+        return f"{percent:+.1f} %" if signed else f"{percent:.1f} %"
+
+    def cells(fit):
+        if fit is None:
+            return f"{'–':>9s}{'–':>10s}  {'–':4s}"
+        verdict = "PASS" if fit["passed"] else "FAIL"
+        return f"{pct(fit['nmbe'], True):>9s}{pct(fit['cv_rmse']):>10s}  {verdict}"
+
+    limits = data["limits"]
+    lines = [
+        f"{data['model']} calibrated to bills ({data['period']}, months "
+        f"{', '.join(map(str, data['months']))})",
+        f"weather  {data['weather']}",
+        "",
+        f"fit: {limits['source']}",
+        f"     |NMBE| <= {pct(limits['nmbe'])}, CV(RMSE) <= {pct(limits['cv_rmse'])}",
+        f"  {'':12s}{'before':^25s}   {'after':^25s}",
+        f"  {'fuel':12s}{'NMBE':>9s}{'CV(RMSE)':>10s}  pass   {'NMBE':>9s}{'CV(RMSE)':>10s}  pass",
+    ]
+    for fuel, after in data["after"].items():
+        lines.append(f"  {fuel:12s}{cells(data['before'].get(fuel))}   {cells(after)}")
+    lines += ["", "calibrated inputs (nominal -> calibrated, bounds)"]
+    for item in data["inputs"]:
+        name = item["name"]
+        lines.append(
+            f"  {name:28s}{data['nominal_values'][name]:9.3f} -> "
+            f"{data['calibrated_values'][name]:<9.3f} [{item['low']:g}, {item['high']:g}]"
+        )
+    lines += [
+        "",
+        f"runs     {data['evaluations_used']} EnergyPlus runs ({data['evaluations_failed']} "
+        f"failed), {data['runtime_s']:.1f} s; objective {data['objective_before']:.4g} -> "
+        f"{data['objective_after']:.4g}",
+    ]
+    lines += [f"note     {note}" for note in data["notes"]]
+    files = data["files"]
+    lines += [
+        "",
+        f"calibrated model  {files['calibrated_idf']}",
+        f"summary           {files['json']}",
+        f"evaluations       {files['evaluations']}",
+        f"plot              {files['plot']}",
+    ]
+    return "\n".join(line.rstrip() for line in lines)
+
+
+def cmd_sensitivity(args) -> int:
+    from retrofit.uncertainty.study import run_sensitivity
+
+    if args.jobs is not None and args.jobs < 1:
+        raise InputError(f"--jobs {args.jobs}: must be 1 or more")
+    result = run_sensitivity(
+        args.study,
+        jobs=args.jobs,
+        out_dir=args.out,
+        progress=not args.json,
+        weather_dir=PROJECT_WEATHER_DIR,
+        timeout_s=args.timeout,
+    )
+    data = result.to_dict()
+    if args.json:
+        print(json.dumps(data, indent=2, ensure_ascii=False))
+    else:
+        print(format_sensitivity(data))
+    return 1 if result.failed else 0
+
+
+#: Inputs shown per output and measure by ``retrofit sensitivity``.
+TOP_INPUTS_SHOWN = 3
+#: Index named in the heading of the top inputs, per method.
+INDEX_LABELS = {
+    "morris": "Morris mu* (in the output's unit)",
+    "sobol": "Sobol total-order ST (fraction of variance)",
+}
+
+
+def format_sensitivity(data: dict) -> str:
+    """Human-readable summary of :meth:`retrofit.uncertainty.study.SensitivityResult.to_dict`."""
+
+    def num(value) -> str:
+        return f"{'-':>11s}" if value is None else f"{value:>11.4g}"
+
+    kinds = {}
+    for item in data["inputs"]:
+        kinds[item["kind"]] = kinds.get(item["kind"], 0) + 1
+    mix = ", ".join(f"{n} {kind}" for kind, n in sorted(kinds.items()))
+    lines = [
+        f"study {data['study']}: {data['method']}, {data['rows']} samples of "
+        f"{len(data['inputs'])} inputs ({mix}); {data['points']} model points, "
+        f"{data['variants']} variants, {data['simulated']} simulated now, "
+        f"{data['failed']} failed",
+    ]
+    if data["top_inputs"]:
+        lines += ["", f"most influential inputs, {INDEX_LABELS[data['method']]}:"]
+        for output, measures in data["top_inputs"].items():
+            for i, (measure, ranked) in enumerate(measures.items()):
+                shown = ", ".join(
+                    f"{name} {'-' if value is None else f'{value:.3g}'}"
+                    for name, value in ranked[:TOP_INPUTS_SHOWN]
+                )
+                lines.append(f"  {output if i == 0 else '':20s}{measure:16s}{shown or '-'}")
+    top = data["rank_probability"]["top"]
+    p_top = {r["measure"]: r["p_top"] for r in data["rank_probability"]["measures"]}
+    lines += [
+        "",
+        f"  {'measure':16s}{'output':20s}{'P10':>11s}{'P50':>11s}{'P90':>11s}  P(top {top})",
+    ]
+    seen = set()
+    for row in data["percentiles"]:
+        measure = row["measure"]
+        first = measure not in seen
+        seen.add(measure)
+        share = p_top.get(measure) if first else None
+        lines.append(
+            f"  {measure if first else '':16s}{row['output']:20s}{num(row['p10'])}"
+            f"{num(row['p50'])}{num(row['p90'])}  {'' if share is None else f'{share:.2f}'}"
+        )
+    lines += ["", f"P(top {top}): probability of ranking among the {top} cheapest by RMB/tCO2"]
+    lines += [f"note  {note}" for note in data["notes"]]
+    lines += ["", f"wrote {len(data['files'])} files in {data['folder']}"]
+    return "\n".join(line.rstrip() for line in lines)
+
+
 def cmd_demo(args) -> int:
     from retrofit.runner import run_study
 
@@ -658,6 +1130,9 @@ COMMANDS = {
     "measures": cmd_measures,
     "apply": cmd_apply,
     "demo": cmd_demo,
+    "comply": cmd_comply,
+    "calibrate": cmd_calibrate,
+    "sensitivity": cmd_sensitivity,
 }
 
 

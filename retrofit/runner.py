@@ -19,6 +19,7 @@ One orchestrator, four steps:
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import json
 import os
@@ -29,6 +30,7 @@ from pathlib import Path
 from typing import Any
 
 from retrofit import __version__
+from retrofit.cluster import DEFAULT_RETRIES, ClusterConfig
 from retrofit.engine import energyplus_version
 from retrofit.errors import InputError, RetrofitError
 from retrofit.idf import RunPeriod, idf_from_text, idf_to_text, load_idf, parse_period
@@ -54,17 +56,23 @@ class VariantSpec:
     id : str
         Deterministic and readable: ``b00`` baseline, ``m01``... measures, ``p01``... packages,
         ``s01``... steps of the stacked sequence.
-    kind : {"baseline", "measure", "package", "stacked"}
+    kind : {"baseline", "measure", "package", "stacked", "reference"}
     label : str
         The measure id, the package name, or ``+<measure>`` for a stacked step.
     measures : tuple of str
         Measure ids, applied in this order.
+    inputs : tuple of (str, float)
+        Values of the study's uncertain model inputs (``[uncertainty]``, by input name), applied
+        to the baseline after hard-sizing and before the measures: the installed equipment keeps
+        the nominal baseline's sizes whatever the input (an uncertain plug load does not change
+        the chillers that are there). Sensitivity variants are ``u0007-m02`` and the like.
     """
 
     id: str
     kind: str
     label: str
     measures: tuple[str, ...] = ()
+    inputs: tuple[tuple[str, float], ...] = ()
 
 
 @dataclass
@@ -220,7 +228,19 @@ class RunOptions:
     progress : bool
         Show progress bars (on stderr).
     backend : str
-        joblib backend (``loky``: processes).
+        ``dask`` (:mod:`retrofit.cluster`), or a joblib backend (``loky``: processes).
+    scheduler : str or None
+        Address of a running dask scheduler (``tcp://HOST:PORT``): run on its workers, which
+        need not share a filesystem with this machine.
+    cluster : ClusterConfig or None
+        Start dask workers as Slurm or PBS jobs (dask-jobqueue, ``pip install -e .[cluster]``).
+        Without ``scheduler`` or ``cluster``, ``backend = "dask"`` starts a LocalCluster of
+        ``jobs`` single-threaded workers.
+    retries : int
+        dask re-runs of a task that raised (a lost worker's tasks are rescheduled anyway).
+    keep_raw : bool
+        Keep every raw EnergyPlus folder (dask workers elsewhere send them back as
+        ``variants/<id>.tar.gz``); otherwise the study's ``outputs.keep_run_dirs`` decides.
     """
 
     jobs: int | None = None
@@ -229,6 +249,26 @@ class RunOptions:
     timeout_s: float = 3600.0
     progress: bool = True
     backend: str = "loky"
+    scheduler: str | None = None
+    cluster: ClusterConfig | None = None
+    retries: int = DEFAULT_RETRIES
+    keep_raw: bool = False
+
+    def __post_init__(self) -> None:
+        """Refuse what cannot run before anything runs."""
+        if self.scheduler is not None and self.cluster is not None:
+            raise InputError("--scheduler and --cluster exclude each other: give one")
+        if self.retries < 0:
+            raise InputError(f"retries {self.retries}: must be 0 or more")
+        if self.cluster is not None:
+            from retrofit.cluster import jobqueue_class
+
+            jobqueue_class(self.cluster.kind)  # dask-jobqueue installed?
+
+    @property
+    def uses_dask(self) -> bool:
+        """True when the simulations go to dask workers."""
+        return self.backend == "dask" or self.scheduler is not None or self.cluster is not None
 
 
 class StudyRunner:
@@ -273,6 +313,7 @@ class StudyRunner:
         )
         self.simulated = 0
         self.failed = 0
+        self._dask = None  # retrofit.cluster.DaskSession, opened by the first dask batch
         self._sizes = None
         self._baseline_idf = None
         self._common: dict | None = None
@@ -299,9 +340,15 @@ class StudyRunner:
         }
         return self._common
 
+    @functools.cached_property
+    def _measures(self) -> dict:
+        """The study's measures by key (a dict: ``Study.measure`` scans the list, which made
+        preparing 10,000 variants quadratic)."""
+        return {m.key: m for m in self.study.spec.measures}
+
     def input_key(self, variant: VariantSpec) -> str:
         measures = [
-            {"measure": self.study.measure(k).measure, "params": self.study.measure(k).params}
+            {"measure": self._measures[k].measure, "params": self._measures[k].params}
             for k in variant.measures
         ]
         user_files = {
@@ -309,7 +356,35 @@ class StudyRunner:
             for m in measures
             if ".py:" in m["measure"]
         }
-        return _sha({"common": self._common_key(), "measures": measures, "user": user_files})
+        key = {"common": self._common_key(), "measures": measures, "user": user_files}
+        if variant.inputs:
+            drivers = self._uncertain_inputs
+            key["inputs"] = [[n, drivers[n].driver, float(v)] for n, v in variant.inputs]
+        if variant.kind == "reference":
+            rules = self.reference_rules()
+            key["reference"] = {
+                "rules": sha256_file(rules.path) if rules.path else rules.name,
+                "building_type": self.study.spec.baseline.building_type,
+            }
+        return _sha(key)
+
+    @functools.cached_property
+    def _uncertain_inputs(self) -> dict:
+        """The study's uncertain inputs (``[uncertainty] inputs``) by name."""
+        from retrofit.uncertainty.inputs import parse_inputs
+
+        spec = self.study.spec.uncertainty
+        if spec is None:
+            return {}
+        return {i.name: i for i in parse_inputs(spec.inputs, "uncertainty.inputs")}
+
+    def reference_rules(self):
+        """The study's reference rule set (``reference = ...``), or None."""
+        if self.study.spec.reference is None:
+            return None
+        from retrofit.compliance.rules import load_rule_set
+
+        return load_rule_set(self.study.resolve(self.study.spec.reference))
 
     # -- sizing ----------------------------------------------------------------------------
 
@@ -375,8 +450,31 @@ class StudyRunner:
             sizes = self.baseline_sizes()
             context.component_sizes = sizes
             hard_size(idf, sizes)
+        if variant.inputs:
+            from retrofit.uncertainty.inputs import apply_model_inputs
+
+            try:
+                prepared.notes += apply_model_inputs(
+                    idf, dict(variant.inputs), list(self._uncertain_inputs.values())
+                )
+            except InputError as exc:
+                prepared.error = f"uncertain inputs: {exc}"
+                return prepared
+        if variant.kind == "reference":
+            from retrofit.compliance.study import apply_reference_building
+
+            try:
+                prepared.notes += apply_reference_building(
+                    idf,
+                    self.reference_rules(),
+                    self.study.spec.baseline.building_type,
+                    self.baseline_sizes(),
+                )
+            except InputError as exc:
+                prepared.error = f"reference: {exc}"
+                return prepared
         for measure_key in variant.measures:
-            spec = self.study.measure(measure_key)
+            spec = self._measures[measure_key]
             measure = make_measure(
                 spec.measure, spec.params, catalogue=self.catalogue, base_dir=self.study.folder
             )
@@ -456,30 +554,67 @@ class StudyRunner:
         return prepared
 
     def _execute(self, tasks: list[Task], desc: str) -> None:
-        from joblib import Parallel, delayed
+        """Run ``tasks`` on the backend; save each record (and a shipped run folder) as it
+        arrives, so Ctrl-C or a kill keeps every finished run."""
+        from contextlib import closing
+
         from tqdm import tqdm
 
-        jobs = self.options.jobs or os.cpu_count() or 1
+        from retrofit.cluster import save_raw
+
         failed = 0
-        with tqdm(
-            total=len(tasks), desc=desc, unit="run", disable=not self.options.progress
-        ) as bar:
-            bar.set_postfix(done=0, failed=0)
-            results = Parallel(
-                n_jobs=min(jobs, len(tasks)),
-                backend=self.options.backend,
-                return_as="generator_unordered",
-                max_nbytes=None,  # tasks are small: no memory-mapped temporary folders
-            )(delayed(run_task)(task) for task in tasks)
+        with (
+            tqdm(total=len(tasks), desc=desc, unit="run", disable=not self.options.progress) as bar,
+            closing(self._records(tasks)) as results,
+        ):
+            bar.set_postfix(done=0, failed=0, remaining=len(tasks))
             for done, record in enumerate(results, start=1):
+                save_raw(record, self.store.root / RUNS_DIR)
                 self.store.save_record(record)
                 self.simulated += 1
                 if record["status"] != "ok":
                     failed += 1
-                bar.set_postfix(done=done - failed, failed=failed)
+                bar.set_postfix(done=done - failed, failed=failed, remaining=len(tasks) - done)
                 bar.update()
-                self._prune(record)
+                if not self.options.keep_raw:
+                    self._prune(record)
         self.failed += failed
+
+    def _records(self, tasks: list[Task]):
+        """The backend's records, one per task, in the order they finish."""
+        if self.options.uses_dask:
+            from retrofit.cluster import DaskSession, dask_records
+
+            if self._dask is None:
+                self._dask = DaskSession(
+                    scheduler=self.options.scheduler,
+                    cluster=self.options.cluster,
+                    local_workers=self.options.jobs or os.cpu_count() or 1,
+                )
+            keep = self.study.spec.outputs.keep_run_dirs
+            return dask_records(
+                self._dask,
+                tasks,
+                retries=self.options.retries,
+                keep_run_dirs="all" if self.options.keep_raw else keep,
+            )
+        from joblib import Parallel, delayed
+
+        jobs = self.options.jobs or os.cpu_count() or 1
+        return Parallel(
+            n_jobs=min(jobs, len(tasks)),
+            backend=self.options.backend,
+            return_as="generator_unordered",
+            max_nbytes=None,  # tasks are small: no memory-mapped temporary folders
+        )(delayed(run_task)(task) for task in tasks)
+
+    def close(self) -> None:
+        """Stop the workers this runner started: its dask client and cluster, or joblib's."""
+        if self._dask is not None:
+            self._dask.close()
+            self._dask = None
+        elif self.simulated:
+            _shutdown_workers()
 
     def _prune(self, record: dict) -> None:
         keep = self.study.spec.outputs.keep_run_dirs
@@ -494,13 +629,19 @@ class StudyRunner:
 
 
 def first_variants(study: Study) -> list[VariantSpec]:
-    """The baseline, each measure alone, each package."""
+    """The baseline, each measure alone, each package, and the reference building if named."""
     spec = study.spec
     variants = [VariantSpec("b00", "baseline", "baseline")]
     for i, m in enumerate(spec.measures, start=1):
         variants.append(VariantSpec(f"m{i:02d}", "measure", m.key, (m.key,)))
     for i, p in enumerate(spec.packages, start=1):
         variants.append(VariantSpec(f"p{i:02d}", "package", p.name, tuple(p.measures)))
+    if spec.reference is not None:
+        from retrofit.compliance.study import REFERENCE_VARIANT_ID
+
+        variants.append(
+            VariantSpec(REFERENCE_VARIANT_ID, "reference", f"{spec.reference} reference")
+        )
     return variants
 
 
@@ -541,6 +682,11 @@ def run_study(
     progress: bool = True,
     weather_dir: str | os.PathLike | None = "weather",
     timeout_s: float = 3600.0,
+    backend: str = "loky",
+    scheduler: str | None = None,
+    cluster: ClusterConfig | None = None,
+    retries: int = DEFAULT_RETRIES,
+    keep_raw: bool = False,
 ) -> StudyResult:
     """Run a study file end to end and return its tables (the Python API for notebooks).
 
@@ -553,6 +699,11 @@ def run_study(
     out_dir : path, optional
         The store (default ``runs/<study name>``). Re-running an unchanged study simulates
         nothing; a run killed half-way resumes without redoing finished variants.
+    backend, scheduler, cluster, retries, keep_raw
+        Where the simulations run (:class:`RunOptions`): ``scheduler="tcp://HOST:PORT"`` on a
+        running dask cluster, ``backend="dask"`` on a LocalCluster of ``jobs`` workers,
+        ``cluster=ClusterConfig(kind="slurm", ...)`` on Slurm or PBS jobs; by default local
+        joblib processes.
 
     Returns
     -------
@@ -571,6 +722,11 @@ def run_study(
             weather_dir=weather_dir,
             timeout_s=timeout_s,
             progress=progress,
+            backend=backend,
+            scheduler=scheduler,
+            cluster=cluster,
+            retries=retries,
+            keep_raw=keep_raw,
         ),
     )
     shutil.copyfile(study.path, runner.store.root / "study.toml")
@@ -587,8 +743,7 @@ def run_study(
                 variants = variants + stacked
                 result = _gather(study, runner.store, variants, prepared)
     finally:
-        if runner.simulated:
-            _shutdown_workers()
+        runner.close()
     result.simulated = runner.simulated
     result.failed = runner.failed
     return result
@@ -614,7 +769,14 @@ def rank_store(store_dir: str | os.PathLike) -> StudyResult:
     study = load_study(study_file)
     saved = json.loads(variants_file.read_text())
     variants = [
-        VariantSpec(**{**v["spec"], "measures": tuple(v["spec"]["measures"])}) for v in saved
+        VariantSpec(
+            **{
+                **v["spec"],
+                "measures": tuple(v["spec"]["measures"]),
+                "inputs": tuple((n, x) for n, x in v["spec"].get("inputs", ())),
+            }
+        )
+        for v in saved
     ]
     prepared = {}
     for v, item in zip(variants, saved, strict=True):
@@ -648,6 +810,18 @@ def _gather(study: Study, store: Store, variants, prepared) -> StudyResult:
         analysis_period_years=econ.analysis_period_years,
         unmet_hours_limit=econ.unmet_hours_limit,
     )
+    if study.spec.reference is not None:
+        from retrofit.compliance.rules import load_rule_set
+        from retrofit.compliance.study import reference_rate_columns
+
+        summaries = {
+            v.id: records[prepared[v.id].variant_hash]["summary"]
+            for v in variants
+            if prepared[v.id].variant_hash in records
+            and records[prepared[v.id].variant_hash]["status"] == "ok"
+        }
+        rules = load_rule_set(study.resolve(study.spec.reference))
+        results = reference_rate_columns(results, summaries, rules)
     ranking = ranking_table(results)
     macc = macc_table(
         results,
