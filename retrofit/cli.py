@@ -573,7 +573,36 @@ def _print_study(result, as_json: bool) -> None:
     failed = results[results["status"].isin(["failed", "not applicable"])]
     for _, row in failed.iterrows():
         print(f"  {row['variant']} {row['label']}: {row['status']}: {row['error']}")
+    for line in _reference_lines(results, result.study.spec.reference):
+        print(line)
     print(f"\nwrote: {', '.join(sorted(result.files))} in {result.store}")
+
+
+def _reference_lines(results, reference: str | None) -> list[str]:
+    """How far the baseline, the best package and the stacked sequence get against the study's
+    reference building (whole building / comprehensive saving rate)."""
+    column, net = "saving_rate_vs_reference", "saving_rate_comprehensive_vs_reference"
+    if reference is None or column not in results:
+        return []
+    ok = results[(results["status"] == "ok") & results[column].notna()]
+
+    def rate(row) -> str:
+        return f"{row[column] * 100:+.1f} % / {row[net] * 100:+.1f} %"
+
+    lines = [f"\nagainst the {reference} reference building (whole building / with renewables):"]
+    for kind, label in (("baseline", "baseline"), ("package", None), ("stacked", None)):
+        rows = ok[ok["kind"] == kind]
+        if rows.empty:
+            continue
+        row = rows.loc[rows[column].idxmax()] if kind == "package" else rows.iloc[-1]
+        name = label or (
+            f"best package {row['label']}" if kind == "package" else "all stacked measures"
+        )
+        meets = [
+            c.removeprefix("meets_") for c in results.columns if c.startswith("meets_") and row[c]
+        ]
+        lines.append(f"  {name:30s} {rate(row)}" + (f"  meets {', '.join(meets)}" if meets else ""))
+    return lines
 
 
 def cmd_measures(args) -> int:

@@ -44,7 +44,7 @@ RUNS_DIR = "variants"
 MANIFEST = "manifest.json"
 
 #: Bump when the preparation changes what it writes: cached preparations are then redone.
-PREPARATION_VERSION = 1
+PREPARATION_VERSION = 2
 
 
 @dataclass(frozen=True)
