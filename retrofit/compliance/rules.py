@@ -130,8 +130,21 @@ _EDGE_TOLERANCE = 1e-9
 # ------------------------------------------------------------------------------------- records
 
 
+class _Cited:
+    """What :class:`Sourced`, :class:`Citation` and :class:`Schedule` share: a citation built from
+    their ``standard`` and ``clause`` fields."""
+
+    standard: str
+    clause: str
+
+    @property
+    def citation(self) -> str:
+        """Standard and clause, e.g. ``"GB 50189-2015 Table 3.3.1-4"`` ("" if neither)."""
+        return " ".join(part for part in (self.standard, self.clause) if part)
+
+
 @dataclass(frozen=True)
-class Sourced:
+class Sourced(_Cited):
     """One number with its provenance.
 
     Attributes
@@ -163,11 +176,6 @@ class Sourced:
     tag: str = ""
     standard: str = ""
 
-    @property
-    def citation(self) -> str:
-        """Standard and clause, e.g. ``"GB 50189-2015 Table 3.3.1-4"`` ("" if neither)."""
-        return " ".join(part for part in (self.standard, self.clause) if part)
-
     def describe(self) -> str:
         """The number with its unit, e.g. ``"0.6 W/(m2.K)"``."""
         unit = "" if self.unit in ("", "-") else f" {self.unit}"
@@ -175,7 +183,7 @@ class Sourced:
 
 
 @dataclass(frozen=True)
-class Citation:
+class Citation(_Cited):
     """Provenance of a rule that is not one number (orientation bins, the compressor map).
 
     Attributes
@@ -193,11 +201,6 @@ class Citation:
     note: str = ""
     tag: str = ""
     standard: str = ""
-
-    @property
-    def citation(self) -> str:
-        """Standard and clause ("" if neither)."""
-        return " ".join(part for part in (self.standard, self.clause) if part)
 
 
 @dataclass(frozen=True)
@@ -459,7 +462,7 @@ class EquipmentRules:
 
 
 @dataclass(frozen=True)
-class Schedule:
+class Schedule(_Cited):
     """An hourly day profile: 24 values, hour 0 = 00:00-01:00, for weekdays and for the other
     days (weekends and holidays). Set-point schedules hold degC; the others fractions."""
 
@@ -472,11 +475,6 @@ class Schedule:
     clause: str = ""
     tag: str = ""
     standard: str = ""
-
-    @property
-    def citation(self) -> str:
-        """Standard and clause ("" if neither)."""
-        return " ".join(part for part in (self.standard, self.clause) if part)
 
 
 @dataclass(frozen=True)
