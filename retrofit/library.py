@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import os
 from collections import Counter
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from functools import cache
 from pathlib import Path
 
@@ -69,7 +69,8 @@ def model_dir() -> Path:
 
 
 def resolve_model(name_or_path: str | os.PathLike) -> Path:
-    """A model path from a path or a bundled short name.
+    """A model path from a path, a bundled short name or a Shanghai archetype name (built and
+    cached by :func:`retrofit.archetypes.build_archetype`).
 
     Raises
     ------
@@ -79,6 +80,10 @@ def resolve_model(name_or_path: str | os.PathLike) -> Path:
     text = str(name_or_path)
     if text in BUNDLED_MODELS:
         return model_dir() / BUNDLED_MODELS[text]
+    from retrofit.archetypes import archetype_names, build_archetype
+
+    if text in archetype_names():
+        return build_archetype(text)
     path = Path(text)
     if path.exists() or path.suffix.lower() in (".idf", ".imf") or os.sep in text:
         if not path.exists():
@@ -139,6 +144,27 @@ def summarize_model(path: str | os.PathLike, name: str | None = None) -> ModelSu
 def bundled_summaries() -> tuple[ModelSummary, ...]:
     """Summaries of every bundled model, in :data:`BUNDLED_MODELS` order."""
     return tuple(summarize_model(model_dir() / file, name) for name, file in BUNDLED_MODELS.items())
+
+
+def archetype_summaries() -> tuple[tuple[ModelSummary, str, str], ...]:
+    """(summary, prototype, vintage) of every Shanghai archetype.
+
+    Summarised from the prototype (an archetype keeps its geometry, zones and plant types), so
+    listing builds nothing; ``resolve_model`` builds an archetype when it is used.
+    """
+    from retrofit.archetypes import archetype, archetype_names
+
+    summaries = {}
+    rows = []
+    for name in archetype_names():
+        recipe, vintage = archetype(name)
+        if recipe.prototype not in summaries:
+            summaries[recipe.prototype] = summarize_model(
+                model_dir() / BUNDLED_MODELS[recipe.prototype], recipe.prototype
+            )
+        summary = replace(summaries[recipe.prototype], name=name)
+        rows.append((summary, recipe.prototype, vintage.key))
+    return tuple(rows)
 
 
 def _describe(counts: Counter) -> str:

@@ -1,0 +1,1 @@
+"""Shanghai archetype recipes (TOML data), installed as ``retrofit.archetypes_data``."""
