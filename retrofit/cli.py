@@ -43,6 +43,7 @@ examples:
   retrofit apply medium-office wall_insulation --param thickness_m=0.1 --out mo-wall.idf
   retrofit comply large-office --weather shanghai --building-type office
   retrofit sensitivity examples/uncertainty.toml
+  retrofit report runs/office-tower --lang en
   retrofit demo
 """
 
@@ -130,6 +131,22 @@ def build_parser() -> argparse.ArgumentParser:
     rank = sub.add_parser("rank", help="reprint a finished study's ranking from its store")
     rank.add_argument("store", help="the study's store, e.g. runs/office-tower")
     rank.add_argument("--json", action="store_true", help="print JSON")
+
+    report = sub.add_parser(
+        "report",
+        help="write the owner's report of a finished study: one self-contained HTML file",
+        description=(
+            "One HTML file (CSS and charts inline, no scripts, no fetches) from a finished "
+            "study store: building summary, baseline end uses and months, the measures and "
+            "packages, the MACC, uncertainty bands and the position against the reference "
+            "building where the study has them, and the assumptions with their sources."
+        ),
+    )
+    report.add_argument("store", help="the study's store, e.g. runs/office-tower")
+    report.add_argument(
+        "--lang", choices=("zh", "en"), default="zh", help="language of the labels (zh)"
+    )
+    report.add_argument("--out", help="the HTML file (default STORE/report-<lang>.html)")
 
     measures = sub.add_parser(
         "measures",
@@ -432,9 +449,10 @@ def cmd_simulate(args) -> int:
 
 
 def cmd_models(args) -> int:
-    from retrofit.library import bundled_summaries
+    from retrofit.library import archetype_summaries, bundled_summaries
 
     summaries = bundled_summaries()
+    archetypes = archetype_summaries()
     if args.json:
         rows = [
             {
@@ -447,6 +465,15 @@ def cmd_models(args) -> int:
             }
             for s in summaries
         ]
+        rows += [
+            {
+                "name": s.name,
+                "prototype": prototype,
+                "vintage": vintage,
+                "floor_area_m2": round(s.floor_area_m2, 1),
+            }
+            for s, prototype, vintage in archetypes
+        ]
         print(json.dumps(rows, indent=2, ensure_ascii=False))
         return 0
     print(f"{'name':30s} {'floor m2':>9s} {'zones':>5s}  heating / cooling")
@@ -457,6 +484,10 @@ def cmd_models(args) -> int:
         "(-2019, Denver), from pyenergyplus-lbnl; `retrofit simulate NAME` moves them to the "
         "weather's site."
     )
+    print("\nShanghai archetypes (models/*.toml; `retrofit simulate NAME`)")
+    print(f"{'name':30s} {'prototype':14s} {'vintage':9s} {'floor m2':>9s}")
+    for s, prototype, vintage in archetypes:
+        print(f"{s.name:30s} {prototype:14s} {vintage:9s} {s.floor_area_m2:9.0f}")
     return 0
 
 
@@ -538,6 +569,13 @@ def cmd_rank(args) -> int:
     from retrofit.runner import rank_store
 
     _print_study(rank_store(args.store), args.json)
+    return 0
+
+
+def cmd_report(args) -> int:
+    from retrofit.owner_report import write_owner_report
+
+    print(write_owner_report(args.store, lang=args.lang, out=args.out))
     return 0
 
 
@@ -1156,6 +1194,7 @@ COMMANDS = {
     "weather": cmd_weather,
     "run": cmd_run,
     "rank": cmd_rank,
+    "report": cmd_report,
     "measures": cmd_measures,
     "apply": cmd_apply,
     "demo": cmd_demo,
