@@ -338,23 +338,10 @@ def chart_monthly(monthly: Mapping[str, Sequence[float]], lang: str) -> str:
 
 def chart_macc(macc: pd.DataFrame, lang: str) -> str:
     """The MACC (width tCO2/a, height RMB/tCO2), as a data URI."""
+    from retrofit.report import draw_macc
+
     fig, ax = _figure()
-    shown = macc[macc["included"].astype(bool)] if "included" in macc else macc.iloc[0:0]
-    for _, row in shown.iterrows():
-        left, width = row["cumulative_start_tco2"], row["incremental_tco2"]
-        height = row["cost_per_tco2_rmb"]
-        colour = "#2a9d8f" if height < 0 else "#e76f51"
-        ax.bar(left, height, width=width, align="edge", color=colour, edgecolor="black")
-        ax.text(
-            left + width / 2,
-            height,
-            str(row["measure"]),
-            ha="center",
-            va="bottom" if height >= 0 else "top",
-            fontsize=8,
-            rotation=90,
-        )
-    ax.axhline(0, color="black", linewidth=0.8)
+    draw_macc(ax, macc)
     ax.set_xlabel("tCO2/a")
     ax.set_ylabel("RMB/tCO2")
     ax.set_title(label("macc", lang))

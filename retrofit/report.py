@@ -270,6 +270,31 @@ def macc_table(
 # --------------------------------------------------------------------------------------------
 
 
+#: MACC bar colours: measures that save money (negative RMB/tCO2) and those that cost.
+MACC_COLOURS = {"saves": "#2a9d8f", "costs": "#e76f51"}
+
+
+def draw_macc(ax, macc: pd.DataFrame) -> None:
+    """Draw the MACC's bars on ``ax``: width = tCO2/a abated, height = RMB/tCO2, each bar labelled
+    with its measure; the steps the ``included`` column keeps."""
+    shown = macc[macc["included"].astype(bool)] if "included" in macc else macc.iloc[0:0]
+    for _, row in shown.iterrows():
+        left, width = row["cumulative_start_tco2"], row["incremental_tco2"]
+        height = row["cost_per_tco2_rmb"]
+        colour = MACC_COLOURS["saves"] if height < 0 else MACC_COLOURS["costs"]
+        ax.bar(left, height, width=width, align="edge", color=colour, edgecolor="black")
+        ax.text(
+            left + width / 2,
+            height,
+            str(row["measure"]),
+            ha="center",
+            va="bottom" if height >= 0 else "top",
+            fontsize=8,
+            rotation=90,
+        )
+    ax.axhline(0, color="black", linewidth=0.8)
+
+
 def plot_macc(macc: pd.DataFrame, path: Path, title: str) -> Path:
     """Marginal abatement cost curve: width = tCO2/a abated, height = RMB/tCO2."""
     import matplotlib
@@ -278,24 +303,7 @@ def plot_macc(macc: pd.DataFrame, path: Path, title: str) -> Path:
     import matplotlib.pyplot as plt
 
     fig, ax = plt.subplots(figsize=(9, 5))
-    shown = macc[macc["included"]] if "included" in macc else macc.iloc[0:0]
-    for _, row in shown.iterrows():
-        left = row["cumulative_start_tco2"]
-        width = row["incremental_tco2"]
-        height = row["cost_per_tco2_rmb"]
-        colour = "#2a9d8f" if height < 0 else "#e76f51"
-        ax.bar(left, height, width=width, align="edge", color=colour, edgecolor="black")
-        ax.text(
-            left + width / 2,
-            height,
-            row["measure"],
-            ha="center",
-            va="bottom" if height >= 0 else "top",
-            fontsize=8,
-            rotation=90,
-        )
-        left += width
-    ax.axhline(0, color="black", linewidth=0.8)
+    draw_macc(ax, macc)
     ax.set_xlabel("CO2 abated [tCO2/a] (stacked, with interactions)")
     ax.set_ylabel("levelised cost [RMB/tCO2]")
     ax.set_title(title)
