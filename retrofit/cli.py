@@ -147,6 +147,9 @@ def build_parser() -> argparse.ArgumentParser:
         "--lang", choices=("zh", "en"), default="zh", help="language of the labels (zh)"
     )
     report.add_argument("--out", help="the HTML file (default STORE/report-<lang>.html)")
+    report.add_argument(
+        "--pdf", action="store_true", help="also print a PDF beside it (headless Chromium)"
+    )
 
     measures = sub.add_parser(
         "measures",
@@ -575,7 +578,12 @@ def cmd_rank(args) -> int:
 def cmd_report(args) -> int:
     from retrofit.owner_report import write_owner_report
 
-    print(write_owner_report(args.store, lang=args.lang, out=args.out))
+    path = write_owner_report(args.store, lang=args.lang, out=args.out)
+    print(path)
+    if args.pdf:
+        from retrofit.owner_report import print_pdf
+
+        print(print_pdf(path))
     return 0
 
 

@@ -16,8 +16,8 @@ Everything is inline: the CSS, and every chart a base64 PNG data URI drawn with 
 backend. No scripts, no external fetches. Labels come in Chinese or English (:data:`LABELS`);
 numbers and units are written the same way in both (``1,234.5 kWh``). Charts use the chosen
 language only when matplotlib finds a CJK font (:data:`CJK_FONTS`); without one their labels are
-English, since Chinese would draw as empty boxes. No PDF: printing the HTML from a browser gives
-one, and a PDF engine is not worth a dependency here.
+English, since Chinese would draw as empty boxes. A PDF where cheap: ``--pdf`` prints the page
+with headless Chromium when it is installed (:func:`print_pdf`), no PDF library is added.
 """
 
 from __future__ import annotations
@@ -697,3 +697,56 @@ def write_owner_report(
     path.parent.mkdir(parents=True, exist_ok=True)
     path.write_text(render_owner_report(data, lang), encoding="utf-8")
     return path
+
+
+#: Headless Chromium flags for a closed network (no background fetches, no sandbox as root).
+CHROMIUM_FLAGS = (
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+)
+
+#: Wall-clock limit of one Chromium print [s].
+PDF_TIMEOUT_S = 120.0
+
+
+def print_pdf(html_path: str | os.PathLike, pdf_path: str | os.PathLike | None = None) -> Path:
+    """Print the report to PDF with headless Chromium (Debian's ``chromium``).
+
+    Raises
+    ------
+    InputError
+        Chromium is not installed (``make browser`` installs it), or it printed nothing.
+    """
+    import shutil
+    import subprocess
+    import tempfile
+
+    chromium = shutil.which("chromium") or shutil.which("chromium-browser")
+    if chromium is None:
+        raise InputError("--pdf needs Chromium: install Debian's chromium package (make browser)")
+    html = Path(html_path).resolve()
+    pdf = Path(pdf_path) if pdf_path else html.with_suffix(".pdf")
+    with tempfile.TemporaryDirectory() as profile:
+        done = subprocess.run(
+            [
+                chromium,
+                *CHROMIUM_FLAGS,
+                f"--user-data-dir={profile}",
+                "--no-pdf-header-footer",
+                f"--print-to-pdf={pdf.resolve()}",
+                html.as_uri(),
+            ],
+            capture_output=True,
+            text=True,
+            timeout=PDF_TIMEOUT_S,
+        )
+    if done.returncode != 0 or not pdf.is_file() or pdf.stat().st_size == 0:
+        reason = (done.stderr or "").strip().splitlines()[-1:] or ["no output"]
+        raise InputError(f"{html}: Chromium could not print a PDF: {reason[0]}")
+    return pdf

@@ -189,6 +189,15 @@ def test_chromium_screenshot(pages, lang, tmp_path):
     assert (np.abs(pixels[..., :3] - blue).max(axis=-1) < 0.02).sum() > 100
 
 
+@pytest.mark.energyplus
+def test_pdf_printed_by_chromium(pages, tmp_path):
+    from retrofit.owner_report import print_pdf
+
+    pdf = print_pdf(pages["en"], tmp_path / "report.pdf")
+    head = pdf.read_bytes()[:5]
+    assert head == b"%PDF-" and pdf.stat().st_size > 10_000
+
+
 def test_split_assumption():
     value, source, unverified = split_assumption(
         "roof_insulation.density_kg_per_m3 = 35.0 kg/m3 (ASSUMPTION: XPS board) [unverified]"
