@@ -271,12 +271,14 @@ def _add_sensitivity_parser(sub) -> None:
     sens.add_argument("--out", help="the study's store (default runs/<study name>)")
     sens.add_argument("--json", action="store_true", help="print sensitivity.json")
     sens.add_argument("--timeout", type=float, default=3600.0, help="EnergyPlus limit [s]")
+    _add_cluster_options(sens)
 
 
 SENSITIVITY_EXAMPLES = """\
 examples:
   retrofit sensitivity examples/uncertainty.toml --jobs 2
   retrofit sensitivity examples/uncertainty.toml --json > sensitivity.json
+  retrofit sensitivity examples/uncertainty.toml --scheduler tcp://head-node:8786
 """
 
 
@@ -518,9 +520,10 @@ def cmd_weather(args) -> int:
     return 0
 
 
-def cmd_run(args) -> int:
+def _backend_options(args) -> dict | None:
+    """``retrofit run`` / ``retrofit sensitivity``'s backend options as ``run_study`` keywords;
+    None after printing the job script (``--job-script``)."""
     from retrofit.cluster import cluster_config, job_script, jobqueue_class
-    from retrofit.runner import run_study
 
     if args.jobs is not None and args.jobs < 1:
         raise InputError(f"--jobs {args.jobs}: must be 1 or more")
@@ -549,8 +552,23 @@ def cmd_run(args) -> int:
         if cluster is None:
             raise InputError("--job-script: give --cluster slurm|pbs or --cluster-config")
         print(job_script(cluster))
-        return 0
+        return None
     retries = {} if args.retries is None else {"retries": args.retries}
+    return {
+        "backend": args.backend or ("dask" if dask_given else "loky"),
+        "scheduler": args.scheduler,
+        "cluster": cluster,
+        "keep_raw": args.keep_raw,
+        **retries,
+    }
+
+
+def cmd_run(args) -> int:
+    from retrofit.runner import run_study
+
+    backend = _backend_options(args)
+    if backend is None:
+        return 0
     result = run_study(
         args.study,
         jobs=args.jobs,
@@ -558,11 +576,7 @@ def cmd_run(args) -> int:
         progress=not args.json,
         weather_dir=PROJECT_WEATHER_DIR,
         timeout_s=args.timeout,
-        backend=args.backend or ("dask" if dask_given else "loky"),
-        scheduler=args.scheduler,
-        cluster=cluster,
-        keep_raw=args.keep_raw,
-        **retries,
+        **backend,
     )
     _print_study(result, args.json)
     return 1 if result.failed else 0
@@ -969,8 +983,9 @@ def format_calibration(data: dict) -> str:
 def cmd_sensitivity(args) -> int:
     from retrofit.uncertainty.study import run_sensitivity
 
-    if args.jobs is not None and args.jobs < 1:
-        raise InputError(f"--jobs {args.jobs}: must be 1 or more")
+    backend = _backend_options(args)
+    if backend is None:
+        return 0
     result = run_sensitivity(
         args.study,
         jobs=args.jobs,
@@ -978,6 +993,7 @@ def cmd_sensitivity(args) -> int:
         progress=not args.json,
         weather_dir=PROJECT_WEATHER_DIR,
         timeout_s=args.timeout,
+        **backend,
     )
     data = result.to_dict()
     if args.json:

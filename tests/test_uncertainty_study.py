@@ -262,6 +262,21 @@ def test_economic_inputs_simulate_only_the_nominal_variants(economic_run):
 
 
 @pytest.mark.energyplus
+def test_sensitivity_on_dask_workers_gives_the_local_results(economic_run, tmp_path):
+    """The same study on a dask LocalCluster (2 workers): the same runs and percentiles."""
+    path, _, local = economic_run
+    remote = run_sensitivity(
+        path, jobs=2, out_dir=tmp_path / "store", progress=False, backend="dask"
+    )
+    assert remote.simulated == local.simulated == 3
+    pd.testing.assert_frame_equal(
+        remote.percentiles.reset_index(drop=True),
+        local.percentiles.reset_index(drop=True),
+        rtol=1e-9,
+    )
+
+
+@pytest.mark.energyplus
 def test_economic_inputs_move_money_not_carbon(economic_run):
     path, store, result = economic_run
     nominal = run_study(path, jobs=2, out_dir=store, progress=False).results.set_index("label")

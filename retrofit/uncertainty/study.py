@@ -213,6 +213,7 @@ def run_sensitivity(
     progress: bool = True,
     weather_dir: str | os.PathLike | None = "weather",
     timeout_s: float = 3600.0,
+    **backend: Any,
 ) -> SensitivityResult:
     """Run a study's ``[uncertainty]``: sample, simulate, analyse, write (module docstring).
 
@@ -232,6 +233,9 @@ def run_sensitivity(
         The project's weather folder (fetched stations).
     timeout_s : float
         EnergyPlus limit per simulation [s].
+    **backend
+        Where the simulations run, as for :func:`retrofit.runner.run_study`: ``backend``
+        (``"loky"`` or ``"dask"``), ``scheduler``, ``cluster``, ``retries``, ``keep_raw``.
 
     Returns
     -------
@@ -266,6 +270,7 @@ def run_sensitivity(
             weather_dir=weather_dir,
             timeout_s=timeout_s,
             progress=progress,
+            **backend,
         ),
     )
     folder = runner.store.root / UNCERTAINTY_DIR
