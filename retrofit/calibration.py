@@ -34,6 +34,7 @@ import pandas as pd
 
 from retrofit.engine import DEFAULT_TIMEOUT_S
 from retrofit.errors import InputError, SimulationError
+from retrofit.jsonready import json_ready
 
 if TYPE_CHECKING:
     from retrofit.idf import RunPeriod
@@ -434,7 +435,7 @@ class CalibrationResult:
     def to_dict(self) -> dict:
         """JSON-ready summary (``calibration.json``; non-finite numbers become None)."""
         evaluations = self.evaluations.astype(object).where(self.evaluations.notna(), None)
-        return _finite(
+        return json_ready(
             {
                 "model": self.model,
                 "weather": self.weather,
@@ -855,19 +856,6 @@ def _pct(value, signed: bool = False) -> str:
         return "n/a"
     percent = round(value * 100, 1) + 0.0  # no "-0.0"
     return f"{percent:+.1f} %" if signed else f"{percent:.1f} %"
-
-
-def _finite(value):
-    """JSON has no NaN or inf: replace non-finite floats by None, recursively."""
-    if isinstance(value, float) and not math.isfinite(value):
-        return None
-    if isinstance(value, dict):
-        return {k: _finite(v) for k, v in value.items()}
-    if isinstance(value, list | tuple):
-        return [_finite(v) for v in value]
-    if isinstance(value, np.generic):
-        return _finite(value.item())
-    return value
 
 
 # --------------------------------------------------------------------------------------------

@@ -9,13 +9,13 @@ from __future__ import annotations
 import argparse
 import json
 import logging
-import math
 import os
 import sys
 from pathlib import Path
 
 from retrofit import __version__
 from retrofit.errors import InputError, RetrofitError, SimulationError
+from retrofit.jsonready import json_ready
 
 log = logging.getLogger("retrofit")
 
@@ -613,7 +613,7 @@ def _print_study(result, as_json: bool) -> None:
             "ranking": result.ranking.to_dict(orient="records"),
             "macc": result.macc.to_dict(orient="records"),
         }
-        print(json.dumps(_finite(payload), indent=2, default=str, ensure_ascii=False))
+        print(json.dumps(json_ready(payload), indent=2, default=str, ensure_ascii=False))
         return
     results = result.results
     base = results[results["variant"] == "b00"]
@@ -791,7 +791,7 @@ def cmd_apply(args) -> int:
         "assumptions": measure.assumptions(),
     }
     if args.json:
-        print(json.dumps(_finite(summary), indent=2, default=str, ensure_ascii=False))
+        print(json.dumps(json_ready(summary), indent=2, default=str, ensure_ascii=False))
         return 0
     print(f"{measure.name} applied to {model_path.name} -> {out}")
     for key, value in result.quantities.items():
@@ -1118,20 +1118,9 @@ def demo_weather() -> tuple[Path, str]:
 def _print_report(report, as_json: bool) -> None:
     summary = report.summary()
     if as_json:
-        print(json.dumps(_finite(summary), indent=2, ensure_ascii=False))
+        print(json.dumps(json_ready(summary), indent=2, ensure_ascii=False))
         return
     print(format_report(summary))
-
-
-def _finite(value):
-    """JSON has no NaN: replace non-finite floats by None, recursively."""
-    if isinstance(value, float) and not math.isfinite(value):
-        return None
-    if isinstance(value, dict):
-        return {k: _finite(v) for k, v in value.items()}
-    if isinstance(value, list):
-        return [_finite(v) for v in value]
-    return value
 
 
 FUEL_LABELS = {

@@ -42,6 +42,7 @@ from retrofit.compliance.rates import (
 )
 from retrofit.compliance.rules import DEFAULT_RULE_SET, RuleSet, load_rule_set
 from retrofit.errors import InputError
+from retrofit.jsonready import json_ready
 
 #: Meters whose annual totals are the App. B cooling and heating loads: the energy the coils
 #: (and baseboards) of each model's HVAC system deliver, the same system in design and reference.
@@ -457,15 +458,5 @@ def write_outputs(result: ComplianceResult, out: Path) -> None:
     json_path = out / "compliance.json"
     html_path = out / "compliance.html"
     result.files = {"json": str(json_path), "html": str(html_path)}
-    json_path.write_text(json.dumps(result.to_dict(), indent=2, default=_jsonable) + "\n")
+    json_path.write_text(json.dumps(json_ready(result.to_dict()), indent=2, default=str) + "\n")
     html_path.write_text(render_html(result))
-
-
-def _jsonable(value):
-    if isinstance(value, Path):
-        return str(value)
-    if hasattr(value, "item"):
-        return value.item()
-    if isinstance(value, float | int | str | bool) or value is None:
-        return value
-    return str(value)

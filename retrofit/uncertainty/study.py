@@ -52,6 +52,7 @@ import numpy as np
 import pandas as pd
 
 from retrofit.errors import InputError
+from retrofit.jsonready import json_ready
 from retrofit.study import (
     UNCERTAINTY_BASELINE_OUTPUTS,
     UNCERTAINTY_MEASURE_OUTPUTS,
@@ -848,17 +849,3 @@ def top_inputs(indices: Mapping[str, pd.DataFrame], method: str) -> dict[str, di
             ordered = group.dropna(subset=[key]).sort_values(key, ascending=False)
             out[output][measure] = [[r["input"], float(r[key])] for _, r in ordered.iterrows()]
     return out
-
-
-def json_ready(value: Any) -> Any:
-    """``value`` with numpy scalars as Python numbers and non-finite floats as None (JSON has
-    no NaN or infinity), recursively."""
-    if isinstance(value, np.generic):
-        value = value.item()
-    if isinstance(value, float):
-        return value if math.isfinite(value) else None
-    if isinstance(value, Mapping):
-        return {str(k): json_ready(v) for k, v in value.items()}
-    if isinstance(value, list | tuple):
-        return [json_ready(v) for v in value]
-    return value
