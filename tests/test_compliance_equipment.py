@@ -13,7 +13,6 @@ import pytest
 from numpy.testing import assert_allclose
 
 from retrofit import iplv
-from retrofit.compliance.checks import written_decimals
 from retrofit.compliance.equipment import (
     BTU_PER_H_PER_W,
     DEFAULT_FAN_POWER_W_PER_M3S,
@@ -189,13 +188,15 @@ def test_fan_fractions_from_a_rating_recover_the_fan_terms():
 
 
 def test_meets_compares_values_rounded_as_the_limit_gb_t_8170(rules):
-    written = written_decimals(rules, "equipment")
-    assert written[6.2] == 2  # the rule set writes IPLV 6.20
-    assert meets(6.199999999999953, 6.2, written=written)
-    assert meets(6.196, 6.2, written=written)  # rounds to 6.20
-    assert not meets(6.194, 6.2, written=written)
+    iplv = rules.equipment.chiller("water", 3000.0).iplv
+    assert iplv.value == 6.2 and iplv.decimals == 2  # the rule set writes IPLV 6.20
+    assert meets(6.199999999999953, iplv)
+    assert meets(6.196, iplv)  # rounds to 6.20
+    assert not meets(6.194, iplv)
     assert meets(6.16, 6.2)  # without the text: the float's one decimal, 6.2
-    assert meets(0.885, 0.88, written=written) and not meets(0.874, 0.88, written=written)
+    boiler = rules.equipment.boiler(1000.0, "natural_gas").efficiency
+    assert boiler.value == 0.88
+    assert meets(0.885, boiler) and not meets(0.874, boiler)
     assert meets(9.04, 9.0, maximum=True) and not meets(9.06, 9.0, maximum=True)
 
 

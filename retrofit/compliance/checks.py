@@ -6,17 +6,9 @@ Summary, Lighting Summary); limits come from the rule set (:mod:`retrofit.compli
 
 from __future__ import annotations
 
-import functools
-from collections.abc import Iterator, Mapping
 from dataclasses import asdict, dataclass
 from decimal import ROUND_HALF_EVEN, Decimal
-from pathlib import Path
 from typing import Any
-
-try:
-    import tomllib
-except ModuleNotFoundError:  # Python 3.10
-    import tomli as tomllib
 
 
 @dataclass(frozen=True)
@@ -63,88 +55,30 @@ class Check:
 MIN_COMPARISON_DECIMALS = 1
 
 
-def written_decimals(rules, section: str | None = None) -> dict[float, int]:
-    """Decimals each limit is written with in the rule set's file.
-
-    The loader keeps numbers as floats, which drop trailing zeros (0.70 -> 0.7); the
-    comparison of GB/T 8170-2008 clause 4.3.3 needs the digits as written. This reads the
-    rule set's TOML (``rules.path``) again with decimal numbers and collects every ``value``
-    (under the top-level table ``section`` if given: the same number may be written 2.6 in one
-    table and 2.60 in another).
-
-    Parameters
-    ----------
-    rules : RuleSet
-        A rule set without a readable ``path`` (e.g. one built in code) gives ``{}``, and
-        :func:`limit_decimals` then falls back to the float's shortest text.
-
-    Returns
-    -------
-    dict of float to int
-        Limit value -> decimals as written; a value written with different decimals in
-        different places keeps the most (the stricter comparison).
-    """
-    path = str(getattr(rules, "path", "") or "")
-    if not path:
-        return {}
-    return _written_decimals_of(path, section)
-
-
-@functools.lru_cache(maxsize=16)
-def _written_decimals_of(path: str, section: str | None) -> dict[float, int]:
-    try:
-        doc = tomllib.loads(Path(path).read_text(encoding="utf-8"), parse_float=Decimal)
-    except (OSError, ValueError):  # tomllib.TOMLDecodeError is a ValueError
-        return {}
-    out: dict[float, int] = {}
-    for number in _limit_values(doc if section is None else doc.get(section, {})):
-        value = float(number)
-        out[value] = max(out.get(value, 0), _decimals(number))
-    return out
-
-
-def _limit_values(node: Any) -> Iterator[Decimal]:
-    """Every number held by a ``value`` key below ``node`` (tables and arrays of tables)."""
-    if isinstance(node, dict):
-        value = node.get("value")
-        if isinstance(value, (Decimal, int)) and not isinstance(value, bool):
-            yield Decimal(value)
-        for child in node.values():
-            yield from _limit_values(child)
-    elif isinstance(node, list):
-        for child in node:
-            yield from _limit_values(child)
-
-
-def _decimals(number: Decimal) -> int:
+def decimals_written(number: Decimal) -> int:
     """Decimals of a number as written (``Decimal("0.70")`` -> 2, ``Decimal("3")`` -> 0)."""
     exponent = number.as_tuple().exponent
     return max(0, -exponent) if isinstance(exponent, int) else 0
 
 
-def limit_decimals(value: float, written: Mapping[float, int] | None = None) -> int:
-    """Decimals a limit is compared to: as written in the rule set, at least
+def limit_decimals(limit: Any) -> int:
+    """Decimals a limit is compared to: as the rule set writes it, at least
     :data:`MIN_COMPARISON_DECIMALS`.
 
     Parameters
     ----------
-    value : float
-        The limit.
-    written : mapping, optional
-        :func:`written_decimals` of the rule set. Without it, or for a value it does not hold,
-        the float's shortest text (``repr``) is taken, which has no trailing zeros.
+    limit : Sourced or float
+        A rule-set value (its ``decimals``, recorded by the loader from the TOML text: 0.70 has
+        two) or a bare number (its shortest text, which has lost trailing zeros).
 
     Examples
     --------
     >>> limit_decimals(2.6), limit_decimals(0.44), limit_decimals(0.7), limit_decimals(3.0)
     (1, 2, 1, 1)
-    >>> limit_decimals(0.7, {0.7: 2})
-    2
     """
-    if written and value in written:
-        decimals = written[value]
-    else:
-        decimals = _decimals(Decimal(repr(float(value))))
+    decimals = getattr(limit, "decimals", None)
+    if decimals is None:
+        decimals = decimals_written(Decimal(repr(float(getattr(limit, "value", limit)))))
     return max(MIN_COMPARISON_DECIMALS, decimals)
 
 

@@ -39,7 +39,6 @@ from retrofit.compliance.checks import (
     Check,
     limit_decimals,
     meets_limit,
-    written_decimals,
 )
 from retrofit.compliance.rules import RuleSet, Sourced
 from retrofit.measures.envelope import (
@@ -1114,7 +1113,8 @@ def envelope_checks(sql_path, idf, rules: RuleSet) -> list[Check]:
       the skylights' K and SHGC where there are skylights.
 
     Every check compares the actual value rounded to the decimals the rule set writes the
-    limit with (GB/T 8170-2008 clause 4.3.3, :func:`meets_limit`, :func:`written_decimals`);
+    limit with (GB/T 8170-2008 clause 4.3.3, :func:`meets_limit`; the loader records
+    the decimals as :attr:`Sourced.decimals`);
     the Check's ``actual`` is the unrounded value and its note names the decimals.
 
     Parameters
@@ -1225,7 +1225,6 @@ def opaque_checks(rows: Iterable[OpaqueRow], rules: RuleSet) -> list[Check]:
         if r.outdoors:
             groups[(component(r.tilt_deg), r.construction.upper())].append(r)
     checks = []
-    written = written_decimals(rules, "envelope")
     order = list(COMPONENT_LABELS)
     for (kind, _), members in sorted(
         groups.items(), key=lambda kv: (order.index(kv[0][0]), kv[0][1])
@@ -1242,7 +1241,6 @@ def opaque_checks(rows: Iterable[OpaqueRow], rules: RuleSet) -> list[Check]:
                 U_UNIT,
                 note=f"{len(members)} surfaces, {sum(r.area_m2 for r in members):.1f} m2"
                 + ("; layers unreadable: the D <= 2.5 limit applied" if inertia is None else ""),
-                written=written,
             )
         )
     return checks
@@ -1273,7 +1271,6 @@ def fenestration_checks(
             skylights.append(w)
 
     checks = []
-    written = written_decimals(rules, "envelope")
     for orientation in rules.orientation_bins_deg:
         if wall_m2.get(orientation, 0.0) <= 0:
             continue
@@ -1288,17 +1285,16 @@ def fenestration_checks(
                 wwr,
                 "-",
                 note=f"windows {window_m2:.1f} m2 / walls {wall_m2[orientation]:.1f} m2",
-                written=written,
             )
         )
         if not members:
             continue
         band = env.window_band(wwr)
         checks += _window_checks(
-            members, f"{where} (WWR {wwr:.2f})", band.k, band.shgc.get(orientation), written
+            members, f"{where} (WWR {wwr:.2f})", band.k, band.shgc.get(orientation)
         )
         vt_min = minimum_visible_transmittance(rules, wwr)
-        checks.append(_vt_check(members, where, vt_min, wwr, written))
+        checks.append(_vt_check(members, where, vt_min, wwr))
     if roof_m2 > 0:
         sky_m2 = sum(w.area_m2 for w in skylights)
         checks.append(
@@ -1308,11 +1304,10 @@ def fenestration_checks(
                 sky_m2 / roof_m2,
                 "-",
                 note=f"skylights {sky_m2:.1f} m2 / roofs {roof_m2:.1f} m2",
-                written=written,
             )
         )
     if skylights:
-        checks += _window_checks(skylights, "skylights", env.skylight_k, env.skylight_shgc, written)
+        checks += _window_checks(skylights, "skylights", env.skylight_k, env.skylight_shgc)
     return checks
 
 
@@ -1321,7 +1316,6 @@ def _window_checks(
     where: str,
     k: Sourced,
     shgc: Sourced | None,
-    written: Mapping[float, int],
 ) -> list[Check]:
     weights = [w.area_m2 for w in members]
     note = f"{len(members)} windows, area-weighted"
@@ -1332,7 +1326,6 @@ def _window_checks(
             area_weighted_mean([w.u_w_per_m2_k for w in members], weights),
             U_UNIT,
             note=note,
-            written=written,
         )
     ]
     actual_shgc = area_weighted_mean([w.shgc for w in members], weights)
@@ -1354,7 +1347,7 @@ def _window_checks(
     else:
         out.append(
             _near_limit(
-                _check(shgc, f"window SHGC, {where}", actual_shgc, "-", note=note, written=written),
+                _check(shgc, f"window SHGC, {where}", actual_shgc, "-", note=note),
                 shgc,
             )
         )
@@ -1381,7 +1374,6 @@ def _vt_check(
     where: str,
     minimum: Sourced,
     wwr: float,
-    written: Mapping[float, int],
 ) -> Check:
     known = [w for w in members if w.visible_transmittance is not None]
     actual = (
@@ -1396,7 +1388,6 @@ def _vt_check(
         "-",
         at_least=True,
         note=f"{len(known)} windows, area-weighted" if known else "not reported",
-        written=written,
     )
 
 
@@ -1408,14 +1399,13 @@ def _check(
     *,
     at_least: bool = False,
     note: str = "",
-    written: Mapping[float, int] | None = None,
 ) -> Check:
     """One check of ``actual`` against ``limit``, both rounded as GB/T 8170-2008 4.3.3 asks
-    (:func:`meets_limit`; ``written``: :func:`written_decimals` of the rule set)."""
+    (:func:`meets_limit`, at the decimals the rule set writes the limit with)."""
     if actual is None:
         passed = None
     else:
-        decimals = limit_decimals(limit.value, written)
+        decimals = limit_decimals(limit)
         passed = meets_limit(actual, limit.value, decimals, at_least=at_least)
         rounding = (
             f"compared rounded to {decimals} decimal{'' if decimals == 1 else 's'} "

@@ -101,7 +101,6 @@ from retrofit.compliance.checks import (
     Check,
     limit_decimals,
     meets_limit,
-    written_decimals,
 )
 from retrofit.compliance.rules import LightingLimit, RuleSet, Sourced
 from retrofit.measures.chiller import (
@@ -687,7 +686,6 @@ def _chiller_checks(idf, name, row, plant, found, rules) -> list[Check]:
             "W/W",
             limit.cop,
             cop_note,
-            written=written_decimals(rules, "equipment"),
         ),
         _limit_check(
             CHILLER_IPLV_CLAUSE,
@@ -696,7 +694,6 @@ def _chiller_checks(idf, name, row, plant, found, rules) -> list[Check]:
             "W/W",
             limit.iplv,
             iplv_note if gb["iplv"] is not None else "curves cannot be read: " + iplv_note,
-            written=written_decimals(rules, "equipment"),
         ),
     ]
 
@@ -725,7 +722,6 @@ def _boiler_check(idf, name, row, plant, boilers, rules) -> Check:
         limit.efficiency,
         "Reference Efficiency as EnergyPlus reports it; GB efficiencies are on the lower "
         "heating value",
-        written=written_decimals(rules, "equipment"),
     )
 
 
@@ -745,7 +741,6 @@ def _dx_check(idf, name, row, dx, rules, min_capacity_kw) -> Check | None:
         limit.eer,
         "Standard Rating Net COP at the AHRI 2017 rating point (19.44 degC wet-bulb entering "
         "the coil, 35 degC outdoors, supply fan included), taken as the GB EER",
-        written=written_decimals(rules, "equipment"),
     )
 
 
@@ -799,7 +794,6 @@ def lighting_checks(sql_path: str | os.PathLike, idf, rules: RuleSet) -> list[Ch
                 limit.lpd_w_per_m2,
                 note,
                 maximum=True,
-                written=written_decimals(rules, "lighting_limits"),
             )
         )
     return checks
@@ -974,12 +968,9 @@ def _limit_check(
     note: str,
     *,
     maximum: bool = False,
-    written: Mapping[float, int] | None = None,
 ) -> Check:
     sign = "<=" if maximum else ">="
-    passed = (
-        None if actual is None else meets(actual, limit.value, maximum=maximum, written=written)
-    )
+    passed = None if actual is None else meets(actual, limit, maximum=maximum)
     return Check(
         clause=_citation(limit, clause),
         item=item,
@@ -1067,19 +1058,12 @@ def fan_fractions_from_rating(
     return power, heat
 
 
-def meets(
-    actual: float,
-    limit: float,
-    *,
-    maximum: bool = False,
-    written: Mapping[float, int] | None = None,
-) -> bool:
+def meets(actual: float, limit: Sourced | float, *, maximum: bool = False) -> bool:
     """True if ``actual`` is at or above ``limit`` (at or below with ``maximum``), compared as
-    GB/T 8170-2008 4.3.3 asks: rounded to the limit's decimals as the rule set writes them
-    (``written``: :func:`retrofit.compliance.checks.written_decimals`; without it, the float's
-    own digits, at least one)."""
-    decimals = limit_decimals(limit, written)
-    return meets_limit(actual, limit, decimals, at_least=not maximum)
+    GB/T 8170-2008 4.3.3 asks: rounded to the decimals the rule set writes the limit with
+    (:func:`retrofit.compliance.checks.limit_decimals`; a bare number: its own digits)."""
+    value = float(getattr(limit, "value", limit))
+    return meets_limit(actual, value, limit_decimals(limit), at_least=not maximum)
 
 
 def zone_lighting(table: pd.DataFrame) -> list[dict[str, Any]]:

@@ -47,6 +47,7 @@ import math
 import os
 from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass, field, fields, is_dataclass
+from decimal import Decimal
 from functools import cache
 from importlib import resources
 from typing import Any
@@ -56,6 +57,7 @@ try:
 except ModuleNotFoundError:  # Python 3.10
     import tomli as tomllib
 
+from retrofit.compliance.checks import decimals_written
 from retrofit.errors import InputError
 
 __all__ = [
@@ -175,6 +177,9 @@ class Sourced(_Cited):
     note: str = ""
     tag: str = ""
     standard: str = ""
+    #: Decimals the rule-set file writes the value with (0.70: 2); None when built in code.
+    #: How the value is written, not what it is: left out of comparisons.
+    decimals: int | None = field(default=None, compare=False)
 
     def describe(self) -> str:
         """The number with its unit, e.g. ``"0.6 W/(m2.K)"``."""
@@ -770,12 +775,24 @@ def _standards_folder() -> Any:
     return folder
 
 
+class _WrittenFloat(float):
+    """A TOML float that remembers how many decimals the file writes it with (``0.70`` -> 2):
+    the GB/T 8170 rounded comparison of the checks needs them (:attr:`Sourced.decimals`)."""
+
+    decimals: int
+
+    def __new__(cls, text: str) -> _WrittenFloat:
+        number = super().__new__(cls, text)
+        number.decimals = decimals_written(Decimal(text.replace("_", "")))
+        return number
+
+
 @cache
 def _load_bundled(name: str) -> RuleSet:
     resource = _standards_folder() / f"{name}.toml"
     label = str(resource)
     try:
-        doc = tomllib.loads(resource.read_text(encoding="utf-8"))
+        doc = tomllib.loads(resource.read_text(encoding="utf-8"), parse_float=_WrittenFloat)
     except tomllib.TOMLDecodeError as e:
         raise InputError(f"{label}: not valid TOML: {e}") from None
     return _parse(doc, label, expected_name=name)
@@ -784,7 +801,7 @@ def _load_bundled(name: str) -> RuleSet:
 def _load_file(path: str) -> RuleSet:
     try:
         with open(path, "rb") as f:
-            doc = tomllib.load(f)
+            doc = tomllib.load(f, parse_float=_WrittenFloat)
     except tomllib.TOMLDecodeError as e:
         raise InputError(f"{path}: not valid TOML: {e}") from None
     except OSError as e:
@@ -1019,7 +1036,8 @@ class _Parser:
         if not spec.contains(float(value)):
             self.problem(_join(key, "value"), f"must be {spec.describe()} (got {value!r})")
             return None
-        return Sourced(value=float(value), unit=unit, **prov)
+        decimals = getattr(value, "decimals", None)
+        return Sourced(value=float(value), unit=unit, decimals=decimals, **prov)
 
     def citation(self, node: Mapping, key: str) -> Citation | None:
         prov = self.provenance(node, key)
