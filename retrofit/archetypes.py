@@ -7,7 +7,7 @@ value carries its source key of ``shared/docs/standards.md`` and a ``verified`` 
 names are ``<recipe>-<vintage without dash>``, e.g. ``shanghai-office-2005``.
 
 :func:`build_archetype` applies a vintage with the existing editors (no re-implementation):
-opaque U with :func:`retrofit.compliance.envelope._reference_opaque` (private, imported on
+opaque U with :func:`retrofit.compliance.envelope.reference_opaque` (imported on
 purpose) under a rule set whose wall and roof limits are the vintage's; windows with the
 ``window_replacement`` measure; the calculation parameters and LPD with
 :func:`retrofit.compliance.parameters.apply_calculation_parameters`; chiller/DX COP and
@@ -278,7 +278,7 @@ def apply_vintage(idf, recipe: Recipe, vintage: Vintage) -> list[str]:
 
     Order: opaque envelope, windows, calculation parameters with the vintage LPD, plant.
     """
-    from retrofit.compliance.envelope import ReferenceEnvelope, _reference_opaque
+    from retrofit.compliance.envelope import ReferenceEnvelope, reference_opaque
     from retrofit.compliance.parameters import apply_calculation_parameters
     from retrofit.measures.base import ApplyContext
     from retrofit.measures.envelope import WindowReplacement
@@ -291,7 +291,7 @@ def apply_vintage(idf, recipe: Recipe, vintage: Vintage) -> list[str]:
         roof=OpaqueLimit("roof", light=v["roof_u_w_per_m2_k"]),
     )
     result = ReferenceEnvelope()
-    _reference_opaque(idf, dataclasses.replace(rules, envelope=envelope), result)
+    reference_opaque(idf, dataclasses.replace(rules, envelope=envelope), result)
     notes = list(result.notes)
     window = WindowReplacement(
         {"u_w_per_m2_k": v["window_u_w_per_m2_k"].value, "shgc": v["window_shgc"].value}

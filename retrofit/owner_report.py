@@ -35,7 +35,7 @@ from typing import Any
 
 import pandas as pd
 
-from retrofit.compliance.html import _CSS, _e, _num
+from retrofit.compliance.html import PAGE_CSS, escape_html, number_text
 from retrofit.errors import InputError
 
 try:
@@ -297,7 +297,7 @@ def _data_uri(fig) -> str:
 
 
 def _img(uri: str, alt: str) -> str:
-    return f'<img src="{uri}" alt="{_e(alt)}">'
+    return f'<img src="{uri}" alt="{escape_html(alt)}">'
 
 
 def chart_end_uses(end_uses_kwh: Mapping[str, Mapping[str, float]], lang: str) -> str:
@@ -386,7 +386,7 @@ def chart_rates(rows: pd.DataFrame, targets: Mapping[str, float], lang: str) -> 
 
 def _grid(header: Sequence[str], rows: Iterable[Sequence[Any]], classes: Sequence[str] = ()) -> str:
     """A table: ``header`` cells, then rows of pre-rendered HTML cells (row classes optional)."""
-    head = "".join(f"<th>{_e(h)}</th>" for h in header)
+    head = "".join(f"<th>{escape_html(h)}</th>" for h in header)
     head = f"<tr>{head}</tr>" if any(header) else ""
     body = []
     for i, row in enumerate(rows):
@@ -401,7 +401,7 @@ def _n(value: Any, digits: int = 1) -> str:
         number = float(value)
     except (TypeError, ValueError):
         number = math.nan
-    text = "–" if math.isinf(number) else _num(value, digits)
+    text = "–" if math.isinf(number) else number_text(value, digits)
     return f'<span class="num">{text}</span>'
 
 
@@ -417,14 +417,17 @@ def _summary(data: dict, lang: str, generated: str) -> str:
     study, base = data["study"], data["baseline"]["summary"]
     spec = study.get("baseline", {})
     rows = [
-        (label("study", lang), _e(study.get("name", ""))),
-        (label("description", lang), _e(study.get("description", ""))),
-        (label("model", lang), _e(spec.get("model", base.get("model", "")))),
-        (label("floor_area", lang), f"{_num(base.get('floor_area_m2'), 0)} m²"),
-        (label("weather", lang), _e(Path(str(spec.get("weather", base.get("weather", "")))).name)),
-        (label("period", lang), _e(spec.get("period", base.get("period", "")))),
-        (label("reference", lang), _e(study.get("reference") or label("none", lang))),
-        (label("generated", lang), _e(generated)),
+        (label("study", lang), escape_html(study.get("name", ""))),
+        (label("description", lang), escape_html(study.get("description", ""))),
+        (label("model", lang), escape_html(spec.get("model", base.get("model", "")))),
+        (label("floor_area", lang), f"{number_text(base.get('floor_area_m2'), 0)} m²"),
+        (
+            label("weather", lang),
+            escape_html(Path(str(spec.get("weather", base.get("weather", "")))).name),
+        ),
+        (label("period", lang), escape_html(spec.get("period", base.get("period", "")))),
+        (label("reference", lang), escape_html(study.get("reference") or label("none", lang))),
+        (label("generated", lang), escape_html(generated)),
     ]
     cards = [
         ("site_energy", base.get("site_energy_kwh"), 0, "kWh"),
@@ -436,7 +439,7 @@ def _summary(data: dict, lang: str, generated: str) -> str:
         ("eui", base.get("eui_kwh_per_m2"), 1, "kWh/m²"),
     ]
     card_html = "".join(
-        f'<div class="card">{_e(label(k, lang))}<b>{_num(v, d)} {u}</b></div>'
+        f'<div class="card">{escape_html(label(k, lang))}<b>{number_text(v, d)} {u}</b></div>'
         for k, v, d, u in cards
     )
     return (
@@ -455,7 +458,7 @@ def _end_uses(data: dict, lang: str, chart_lang: str) -> str:
     for use, by_fuel in end_uses.items():
         if not sum(by_fuel.values()):
             continue
-        rows.append([_e(use)] + [_n(by_fuel.get(f, 0.0), 0) for f in fuels])
+        rows.append([escape_html(use)] + [_n(by_fuel.get(f, 0.0), 0) for f in fuels])
         for f in fuels:
             totals[f] += by_fuel.get(f, 0.0)
     rows.append([f"<b>{label('total', lang)}</b>"] + [_n(totals[f], 0) for f in fuels])
@@ -517,12 +520,12 @@ def _measures_table(data: dict, lang: str, kind: str) -> str:
     rows = []
     for _, r in table.iterrows():
         rank = "" if pd.isna(r.get("rank")) else str(int(r["rank"]))
-        row = [rank, _e(r["label"])]
+        row = [rank, escape_html(r["label"])]
         if kind == "package":
-            row.append(_e(str(r.get("measures", "")).replace("+", " + ")))
+            row.append(escape_html(str(r.get("measures", "")).replace("+", " + ")))
         row += [_n(r.get(col), digits) for col, _, _, digits in MEASURE_COLUMNS]
         note = r.get("note")
-        row.append(_e("" if pd.isna(note) else note))
+        row.append(escape_html("" if pd.isna(note) else note))
         rows.append(row)
     return _grid(header, rows)
 
@@ -542,7 +545,8 @@ def _uncertainty(data: dict, lang: str, chart_lang: str) -> str:
         return ""
     header = [label("measure", lang), label("output", lang), "P10", "P50", "P90"]
     rows = [
-        [_e(r["measure"]), _e(r["output"])] + [_n(r[c], 1) for c in ("p10", "p50", "p90")]
+        [escape_html(r["measure"]), escape_html(r["output"])]
+        + [_n(r[c], 1) for c in ("p10", "p50", "p90")]
         for _, r in spread.iterrows()
     ]
     output = (
@@ -594,8 +598,8 @@ def _compliance(data: dict, lang: str, chart_lang: str) -> str:
         kind = label(r["kind"], lang) if r["kind"] in LABELS else r["kind"]
         body.append(
             [
-                _e(r["label"]),
-                _e(kind),
+                escape_html(r["label"]),
+                escape_html(kind),
                 _pct(r["saving_rate_vs_reference"]),
                 _pct(r.get("saving_rate_comprehensive_vs_reference")),
             ]
@@ -611,7 +615,7 @@ def _compliance(data: dict, lang: str, chart_lang: str) -> str:
     return (
         f"<h2>{label('compliance', lang)}</h2><p class='small'>{label('compliance_note', lang)}"
         f"</p><p><b>{label('targets_met', lang)}:</b> "
-        f"{_e(', '.join(reached) or label('none', lang))}</p>"
+        f"{escape_html(', '.join(reached) or label('none', lang))}</p>"
         + _grid(header, body)
         + _img(chart_rates(shown, finite, chart_lang), label("compliance", lang))
     )
@@ -626,7 +630,7 @@ def _assumptions(data: dict, lang: str) -> str:
     for text in texts:
         value, source, unverified = split_assumption(text)
         flag = label("unverified" if unverified else "verified_yes", lang)
-        rows.append([_e(value), _e(source), flag])
+        rows.append([escape_html(value), escape_html(source), flag])
         classes.append("unverified" if unverified else "")
     return (
         f"<h2>{label('assumptions', lang)}</h2><p class='small'>"
@@ -663,11 +667,12 @@ def render_owner_report(data: dict, lang: str = DEFAULT_LANGUAGE) -> str:
     html_lang = "zh-CN" if lang == "zh" else "en"
     return (
         f'<!DOCTYPE html>\n<html lang="{html_lang}"><head><meta charset="utf-8">'
-        f"<title>{label('title', lang)}: {_e(name)}</title>"
-        f"<style>{_CSS}{_EXTRA_CSS}</style></head><body>"
-        f"<h1>{label('title', lang)} — {_e(name)}</h1>"
+        f"<title>{label('title', lang)}: {escape_html(name)}</title>"
+        f"<style>{PAGE_CSS}{_EXTRA_CSS}</style></head><body>"
+        f"<h1>{label('title', lang)} — {escape_html(name)}</h1>"
         + "\n".join(s for s in sections if s)
-        + f"<p class='small'>{label('generator', lang)} · {_e(generated)}</p></body></html>\n"
+        + f"<p class='small'>{label('generator', lang)} · {escape_html(generated)}</p>"
+        + "</body></html>\n"
     )
 
 

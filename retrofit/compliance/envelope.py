@@ -543,12 +543,12 @@ def apply_reference_envelope(
     ReferenceEnvelope
     """
     result = ReferenceEnvelope()
-    _reference_opaque(idf, rules, result)
+    reference_opaque(idf, rules, result)
     _reference_windows(idf, rules, result, dict(design_glazing or {}))
     return result
 
 
-def _reference_opaque(idf, rules: RuleSet, result: ReferenceEnvelope) -> None:
+def reference_opaque(idf, rules: RuleSet, result: ReferenceEnvelope) -> None:
     groups: dict[tuple[str, str, str], list[model.Surface]] = defaultdict(list)
     for s in model.surfaces(idf):
         if s.boundary == "outdoors":

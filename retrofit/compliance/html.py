@@ -17,7 +17,7 @@ from typing import TYPE_CHECKING, Any
 if TYPE_CHECKING:
     from retrofit.compliance.comply import ComplianceResult
 
-_CSS = """
+PAGE_CSS = """
 body{font-family:system-ui,-apple-system,"Segoe UI","Noto Sans CJK SC",sans-serif;margin:2rem;
 color:#1b1f24;max-width:1200px}
 h1{font-size:1.5rem}h2{font-size:1.15rem;margin-top:2rem;border-bottom:1px solid #d0d7de}
@@ -30,17 +30,19 @@ border-left:4px solid #d4a72c}.small{font-size:.8rem;color:#57606a}
 """
 
 
-def _e(value: Any) -> str:
+def escape_html(value: Any) -> str:
+    """``value`` as HTML text ("" for None)."""
     return html.escape("" if value is None else str(value))
 
 
-def _num(value: Any, digits: int = 1) -> str:
+def number_text(value: Any, digits: int = 1) -> str:
+    """A number with thousands separators and ``digits`` decimals ("–" when missing)."""
     if value is None:
         return "–"
     try:
         number = float(value)
     except (TypeError, ValueError):
-        return _e(value)
+        return escape_html(value)
     if math.isnan(number):
         return "–"
     return f"{number:,.{digits}f}"
@@ -63,16 +65,16 @@ def _table(rows: Iterable[Mapping[str, Any]], columns: list[str] | None = None) 
     if not rows:
         return '<p class="na">none</p>'
     columns = columns or list(dict.fromkeys(k for row in rows for k in row))
-    head = "".join(f"<th>{_e(c)}</th>" for c in columns)
+    head = "".join(f"<th>{escape_html(c)}</th>" for c in columns)
     body = []
     for row in rows:
         cells = []
         for c in columns:
             value = row.get(c)
             if isinstance(value, float):
-                cells.append(f'<td class="num">{_num(value, 3)}</td>')
+                cells.append(f'<td class="num">{number_text(value, 3)}</td>')
             else:
-                cells.append(f"<td>{_e(value)}</td>")
+                cells.append(f"<td>{escape_html(value)}</td>")
         body.append("<tr>" + "".join(cells) + "</tr>")
     return f"<table><tr>{head}</tr>{''.join(body)}</table>"
 
@@ -83,9 +85,9 @@ def _verdicts(result: ComplianceResult) -> str:
         cls = "" if v.verified else ' class="unverified"'
         conditions = "; ".join(v.conditions)
         rows.append(
-            f"<tr{cls}><td>{_e(v.label)}</td><td>{_e(v.basis)}</td>"
+            f"<tr{cls}><td>{escape_html(v.label)}</td><td>{escape_html(v.basis)}</td>"
             f'<td class="num">{_pct(v.required_rate)}</td><td class="num">{_pct(v.rate)}</td>'
-            f"<td>{_status(v.passed)}</td><td>{_e(conditions)}</td><td>{_e(v.source)}"
+            f"<td>{_status(v.passed)}</td><td>{escape_html(conditions)}</td><td>{escape_html(v.source)}"
             f"{'' if v.verified else ' (unverified)'}</td></tr>"
         )
     return (
@@ -103,36 +105,39 @@ def _energy(result: ComplianceResult) -> str:
         if not a and not b:
             continue
         rows.append(
-            f"<tr><td>{_e(use)}</td><td class='num'>{_num(a)}</td><td class='num'>{_num(b)}</td>"
+            f"<tr><td>{escape_html(use)}</td><td class='num'>{number_text(a)}</td>"
+            f"<td class='num'>{number_text(b)}</td>"
             f"<td class='num'>{_pct(1 - a / b) if b else '–'}</td></tr>"
         )
     rows.append(
-        f"<tr><th>total (before renewables)</th><td class='num'>{_num(d.building.kgce)}</td>"
-        f"<td class='num'>{_num(r.building.kgce)}</td>"
+        f"<tr><th>total (before renewables)</th><td class='num'>{number_text(d.building.kgce)}</td>"
+        f"<td class='num'>{number_text(r.building.kgce)}</td>"
         f"<td class='num'>{_pct(result.rates['whole_building'])}</td></tr>"
-        f"<tr><td>on-site renewables</td><td class='num'>-{_num(d.building.renewable_kgce)}</td>"
+        f"<tr><td>on-site renewables</td>"
+        f"<td class='num'>-{number_text(d.building.renewable_kgce)}</td>"
         f"<td></td><td></td></tr>"
-        f"<tr><th>comprehensive 综合</th><td class='num'>{_num(d.building.comprehensive_kgce)}"
-        f"</td><td class='num'>{_num(r.building.kgce)}</td>"
+        f"<tr><th>comprehensive 综合</th>"
+        f"<td class='num'>{number_text(d.building.comprehensive_kgce)}"
+        f"</td><td class='num'>{number_text(r.building.kgce)}</td>"
         f"<td class='num'>{_pct(result.rates['comprehensive'])}</td></tr>"
     )
     hvac = [
         "<tr><th>App. B heating + cooling</th><th>design</th><th>reference</th></tr>",
-        f"<tr><td>cooling load [kWh]</td><td class='num'>{_num(d.cooling_load_kwh, 0)}</td>"
-        f"<td class='num'>{_num(r.cooling_load_kwh, 0)}</td></tr>",
-        f"<tr><td>heating load [kWh]</td><td class='num'>{_num(d.heating_load_kwh, 0)}</td>"
-        f"<td class='num'>{_num(r.heating_load_kwh, 0)}</td></tr>",
+        f"<tr><td>cooling load [kWh]</td><td class='num'>{number_text(d.cooling_load_kwh, 0)}</td>"
+        f"<td class='num'>{number_text(r.cooling_load_kwh, 0)}</td></tr>",
+        f"<tr><td>heating load [kWh]</td><td class='num'>{number_text(d.heating_load_kwh, 0)}</td>"
+        f"<td class='num'>{number_text(r.heating_load_kwh, 0)}</td></tr>",
         f"<tr><td>cooling electricity = load / SCOP_T [kWh]</td>"
-        f"<td class='num'>{_num(d.hvac.cooling_electricity_kwh, 0)}</td>"
-        f"<td class='num'>{_num(r.hvac.cooling_electricity_kwh, 0)}</td></tr>",
+        f"<td class='num'>{number_text(d.hvac.cooling_electricity_kwh, 0)}</td>"
+        f"<td class='num'>{number_text(r.hvac.cooling_electricity_kwh, 0)}</td></tr>",
         f"<tr><td>heating gas = load / 0.75 [m³]</td>"
-        f"<td class='num'>{_num(d.hvac.heating_gas_m3, 0)}</td>"
-        f"<td class='num'>{_num(r.hvac.heating_gas_m3, 0)}</td></tr>",
-        f"<tr><td>total [kgce]</td><td class='num'>{_num(d.hvac.kgce)}</td>"
-        f"<td class='num'>{_num(r.hvac.kgce)}</td></tr>",
+        f"<td class='num'>{number_text(d.hvac.heating_gas_m3, 0)}</td>"
+        f"<td class='num'>{number_text(r.hvac.heating_gas_m3, 0)}</td></tr>",
+        f"<tr><td>total [kgce]</td><td class='num'>{number_text(d.hvac.kgce)}</td>"
+        f"<td class='num'>{number_text(r.hvac.kgce)}</td></tr>",
         f"<tr><td>total, electricity-equivalent [kWh]</td>"
-        f"<td class='num'>{_num(d.hvac.electricity_equivalent_kwh, 0)}</td>"
-        f"<td class='num'>{_num(r.hvac.electricity_equivalent_kwh, 0)}</td></tr>",
+        f"<td class='num'>{number_text(d.hvac.electricity_equivalent_kwh, 0)}</td>"
+        f"<td class='num'>{number_text(r.hvac.electricity_equivalent_kwh, 0)}</td></tr>",
         f"<tr><th>HVAC saving rate</th><td colspan=2 class='num'>{_pct(result.rates['hvac'])}"
         "</td></tr>",
     ]
@@ -154,11 +159,12 @@ def _carbon(result: ComplianceResult) -> str:
     return (
         "<table><tr><th></th><th>kgCO₂/(m²·a)</th></tr>"
         f"<tr><td>design 设计建筑</td><td class='num'>"
-        f"{_num(data['carbon_intensity_design_kgco2_per_m2'], 2)}</td></tr>"
+        f"{number_text(data['carbon_intensity_design_kgco2_per_m2'], 2)}</td></tr>"
         f"<tr><td>reference 参照建筑</td><td class='num'>"
-        f"{_num(data['carbon_intensity_reference_kgco2_per_m2'], 2)}</td></tr>"
+        f"{number_text(data['carbon_intensity_reference_kgco2_per_m2'], 2)}</td></tr>"
         f"<tr><td>reduction (GB 55015-2021: ≥ {need:g} and {need_fraction} on average)</td>"
-        f"<td class='num'>{_num(reduction, 2)} ({_pct(fraction)}) {_status(ok)}</td></tr></table>"
+        f"<td class='num'>{number_text(reduction, 2)} ({_pct(fraction)}) {_status(ok)}</td>"
+        "</tr></table>"
     )
 
 
@@ -167,10 +173,10 @@ def _checks(result: ComplianceResult) -> str:
     for c in result.checks:
         cls = "" if c.verified else ' class="unverified"'
         rows.append(
-            f"<tr{cls}><td>{_e(c.clause)}</td><td>{_e(c.item)}</td><td>{_e(c.required)}</td>"
-            f"<td class='num'>{_num(c.actual, 3)}</td><td>{_e(c.unit)}</td>"
-            f"<td>{_status(c.passed)}</td><td>{_e(c.source)}"
-            f"{'' if c.verified else ' (unverified)'}</td><td>{_e(c.note)}</td></tr>"
+            f"<tr{cls}><td>{escape_html(c.clause)}</td><td>{escape_html(c.item)}</td><td>{escape_html(c.required)}</td>"
+            f"<td class='num'>{number_text(c.actual, 3)}</td><td>{escape_html(c.unit)}</td>"
+            f"<td>{_status(c.passed)}</td><td>{escape_html(c.source)}"
+            f"{'' if c.verified else ' (unverified)'}</td><td>{escape_html(c.note)}</td></tr>"
         )
     return (
         "<table><tr><th>clause 条文</th><th>item</th><th>required</th><th>actual</th>"
@@ -181,22 +187,23 @@ def _checks(result: ComplianceResult) -> str:
 def render_html(result: ComplianceResult) -> str:
     """The whole page as a string."""
     d = result.to_dict()
-    warnings = "".join(f"<li>{_e(w)}</li>" for w in result.warnings)
-    unverified = "".join(f"<li>{_e(u)}</li>" for u in result.unverified)
-    notes = "".join(f"<li>{_e(n)}</li>" for n in result.notes)
+    warnings = "".join(f"<li>{escape_html(w)}</li>" for w in result.warnings)
+    unverified = "".join(f"<li>{escape_html(u)}</li>" for u in result.unverified)
+    notes = "".join(f"<li>{escape_html(n)}</li>" for n in result.notes)
     inputs = "".join(
-        f"<h3>{_e(name.replace('_', ' '))}</h3>{_table(rows)}"
+        f"<h3>{escape_html(name.replace('_', ' '))}</h3>{_table(rows)}"
         for name, rows in result.inputs.items()
     )
     generated = datetime.now(timezone.utc).strftime("%Y-%m-%d %H:%M UTC")
-    basis = _e(d["energy_basis"])
+    basis = escape_html(d["energy_basis"])
     return f"""<!DOCTYPE html>
 <html lang="en"><head><meta charset="utf-8">
-<title>Compliance 节能审查: {_e(result.model)}</title><style>{_CSS}</style></head><body>
-<h1>Energy compliance 建筑节能审查 — {_e(result.model)}</h1>
-<p>{_e(result.rules.title)} · building type {_e(result.building_type)} · weather
-{_e(result.weather)} · period {_e(result.period)} · floor area
-{_num(result.design.floor_area_m2, 0)} m² · generated {generated} by retrofit</p>
+<title>Compliance 节能审查: {escape_html(result.model)}</title>
+<style>{PAGE_CSS}</style></head><body>
+<h1>Energy compliance 建筑节能审查 — {escape_html(result.model)}</h1>
+<p>{escape_html(result.rules.title)} · building type {escape_html(result.building_type)} · weather
+{escape_html(result.weather)} · period {escape_html(result.period)} · floor area
+{number_text(result.design.floor_area_m2, 0)} m² · generated {generated} by retrofit</p>
 {f'<div class="warn"><b>Warnings</b><ul>{warnings}</ul></div>' if warnings else ""}
 <h2>Verdicts 结论</h2>{_verdicts(result)}
 <p class="small">Rates: 1 − E<sub>design</sub> / E<sub>reference</sub>. Basis: {basis}.
